@@ -1,0 +1,44 @@
+/**
+ * `norma build [paths] [--out FILE] [--sources DIR]`: checks and compiles policies into a bundle
+ * (JSON), the only artifact a service needs besides the runtime package.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { buildBundle, findPoliciesRoot, findPolicyFiles } from "@norma/compiler";
+import { fail, renderDiagnostics, summarize } from "../util.js";
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: "string" }, sources: { type: "string" } } });
+  } catch (e) {
+    fail((e as Error).message, "usage: norma build [paths] [--out FILE] [--sources DIR]");
+    return 2;
+  }
+  const paths = parsed.positionals.length ? parsed.positionals : ["policies"];
+  const { files, missing } = findPolicyFiles(paths);
+  if (missing.length) {
+    fail(`no such file or directory: ${missing.map((m) => `\`${m}\``).join(", ")}`);
+    return 2;
+  }
+  const { value, diagnostics } = buildBundle(files, { root: findPoliciesRoot(paths), sourcesDir: parsed.values.sources ?? null });
+  if (diagnostics.length) process.stderr.write(renderDiagnostics(diagnostics, value.sources, "text"));
+  if (!value.bundle) {
+    process.stderr.write(`build failed: ${summarize(diagnostics, files.length)}\n`);
+    return 1;
+  }
+  const out = parsed.values.out ?? "out/bundle.json";
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(value.bundle) + "\n");
+  } catch (e) {
+    fail(`cannot write \`${out}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return 2;
+  }
+  const b = value.bundle;
+  process.stdout.write(
+    `wrote ${out}: ${b.policies.length} policies, ${b.rules.length} rules, ${b.params.length} params, ${Object.keys(b.lexicons).length} lexicons\nbundle ${b.hash}\n`,
+  );
+  return 0;
+}
