@@ -1,0 +1,356 @@
+import {
+  escapePointerToken,
+  MAX_FACTS_DEPTH,
+  MAX_FACTS_TEXT_LENGTH,
+  type FactError,
+  type FactErrorCode,
+} from "./fact-error.js";
+
+/** A place in the facts text: 1-based line and column (UTF-16 code units), and the 0-based offset. */
+export interface SourceLocation {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** The result of {@link parseFactsJson}. */
+export interface ParsedFacts {
+  /** True when the text is one JSON value and nothing else; `errors` is then empty. */
+  ok: boolean;
+  /**
+   * The parsed value, or `undefined` when `ok` is false. Objects have a `null` prototype, so a
+   * `__proto__` field is plain data and can never reach `Object.prototype`.
+   */
+  value: unknown;
+  /** Syntax, size, depth and duplicate-field errors, each with `line` and `column`. */
+  errors: FactError[];
+  /** The file name given to the parser, if any (for messages). */
+  file?: string;
+  /**
+   * Where the value at a JSON pointer starts; for an object member, where its field name starts.
+   * `undefined` for a pointer that names nothing in the text.
+   */
+  locate(pointer: string): SourceLocation | undefined;
+}
+
+/** Options of {@link parseFactsJson}. */
+export interface ParseFactsOptions {
+  /** Deepest nesting accepted; defaults to {@link MAX_FACTS_DEPTH}. */
+  maxDepth?: number;
+}
+
+class SyntaxFailure {
+  constructor(
+    readonly code: FactErrorCode,
+    readonly message: string,
+    readonly offset: number,
+    readonly pointer: string,
+  ) {}
+}
+
+const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+interface ObjectFrame {
+  isArray: false;
+  value: Record<string, unknown>;
+  pointer: string;
+  key: string;
+}
+interface ArrayFrame {
+  isArray: true;
+  value: unknown[];
+  pointer: string;
+}
+type Frame = ObjectFrame | ArrayFrame;
+
+/**
+ * Parses facts text as strict JSON (RFC 8259), without recursion and without touching a prototype.
+ *
+ * Guarantees: never throws for any input string; stops at the first syntax error (reported with
+ * line and column); rejects nesting deeper than `maxDepth` before building it, and text longer
+ * than {@link MAX_FACTS_TEXT_LENGTH}; reports duplicate field names (the last one wins, as with
+ * `JSON.parse`). A leading byte-order mark is skipped. Lone surrogates are kept as they are;
+ * {@link validateFacts} reports them.
+ */
+export function parseFactsJson(text: string, file?: string, options: ParseFactsOptions = {}): ParsedFacts {
+  const maxDepth = options.maxDepth ?? MAX_FACTS_DEPTH;
+  const offsets = new Map<string, number>();
+  const errors: FactError[] = [];
+  let lineStarts: number[] | undefined;
+
+  const toLocation = (offset: number): SourceLocation => {
+    lineStarts ??= computeLineStarts(text);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1, offset };
+  };
+  const locate = (pointer: string): SourceLocation | undefined => {
+    const offset = offsets.get(pointer);
+    return offset === undefined ? undefined : toLocation(offset);
+  };
+  const fail = (code: FactErrorCode, message: string, offset: number, pointer: string): ParsedFacts => {
+    const at = toLocation(offset);
+    errors.push({ code, pointer, message, line: at.line, column: at.column });
+    return { ok: false, value: undefined, errors, ...(file === undefined ? {} : { file }), locate };
+  };
+
+  if (typeof text !== "string") {
+    return fail("facts/syntax", "facts text must be a string", 0, "");
+  }
+  if (text.length > MAX_FACTS_TEXT_LENGTH) {
+    return fail("facts/too-large", `facts text is longer than ${MAX_FACTS_TEXT_LENGTH} characters`, 0, "");
+  }
+  try {
+    const value = parseText(text, maxDepth, offsets, (offset, pointer, key) =>
+      errors.push({
+        code: "facts/duplicate-field",
+        pointer,
+        message: `duplicate field \`${key}\``,
+        help: "a field may appear once per object; JSON readers disagree on which copy wins",
+        ...lineColumn(toLocation(offset)),
+      }),
+    );
+    return { ok: errors.length === 0, value: errors.length === 0 ? value : undefined, errors, ...(file === undefined ? {} : { file }), locate };
+  } catch (error) {
+    if (error instanceof SyntaxFailure) return fail(error.code, error.message, error.offset, error.pointer);
+    throw error;
+  }
+}
+
+function lineColumn(at: SourceLocation): { line: number; column: number } {
+  return { line: at.line, column: at.column };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function describeChar(text: string, offset: number): string {
+  if (offset >= text.length) return "end of input";
+  const cp = text.codePointAt(offset)!;
+  if (cp < 0x20 || cp === 0x7f || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+  return cp === 0x60 ? "`` ` ``" : `\`${String.fromCodePoint(cp)}\``;
+}
+
+function parseText(
+  text: string,
+  maxDepth: number,
+  offsets: Map<string, number>,
+  onDuplicate: (offset: number, pointer: string, key: string) => void,
+): unknown {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const stack: Frame[] = [];
+  let pointer = "";
+  let root: unknown;
+
+  const skipWhitespace = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+  };
+  const unexpected = (what: string): SyntaxFailure =>
+    new SyntaxFailure(
+      "facts/syntax",
+      i >= n ? `unexpected end of input, expected ${what}` : `unexpected ${describeChar(text, i)}, expected ${what}`,
+      i,
+      pointer,
+    );
+
+  const readString = (): string => {
+    const start = i;
+    i++; // opening quote
+    let result = "";
+    for (;;) {
+      STRING_RUN.lastIndex = i;
+      STRING_RUN.test(text);
+      const end = STRING_RUN.lastIndex;
+      if (end > i) result += text.slice(i, end);
+      i = end;
+      if (i >= n) throw new SyntaxFailure("facts/syntax", "unterminated string", start, pointer);
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return result;
+      }
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        switch (e) {
+          case '"':
+          case "\\":
+          case "/":
+            result += e;
+            i += 2;
+            break;
+          case "b":
+            result += "\b";
+            i += 2;
+            break;
+          case "f":
+            result += "\f";
+            i += 2;
+            break;
+          case "n":
+            result += "\n";
+            i += 2;
+            break;
+          case "r":
+            result += "\r";
+            i += 2;
+            break;
+          case "t":
+            result += "\t";
+            i += 2;
+            break;
+          case "u": {
+            const hex = text.slice(i + 2, i + 6);
+            if (!HEX4.test(hex)) {
+              throw new SyntaxFailure("facts/syntax", "invalid `\\u` escape: expected 4 hex digits", i, pointer);
+            }
+            result += String.fromCharCode(parseInt(hex, 16));
+            i += 6;
+            break;
+          }
+          default:
+            throw new SyntaxFailure(
+              "facts/syntax",
+              e === undefined ? "unterminated string" : `invalid escape \`\\${e}\` in string`,
+              i,
+              pointer,
+            );
+        }
+        continue;
+      }
+      throw new SyntaxFailure(
+        "facts/syntax",
+        `control character ${describeChar(text, i)} must be escaped in a string`,
+        i,
+        pointer,
+      );
+    }
+  };
+
+  const readScalar = (): unknown => {
+    const c = text[i];
+    if (c === '"') return readString();
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      if (!m) throw unexpected("a value");
+      const value = Number(m[0]);
+      if (!Number.isFinite(value)) {
+        throw new SyntaxFailure("facts/syntax", `number \`${m[0].slice(0, 40)}\` is out of range`, i, pointer);
+      }
+      i += m[0].length;
+      return value;
+    }
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return value;
+      }
+    }
+    throw unexpected("a value");
+  };
+
+  // Reads a field name and the `:` after it, and points `pointer` at the member's value.
+  const readKey = (frame: ObjectFrame): void => {
+    skipWhitespace();
+    if (text[i] !== '"') throw unexpected("a field name in double quotes");
+    const keyOffset = i;
+    const key = readString();
+    const memberPointer = `${frame.pointer}/${escapePointerToken(key)}`;
+    if (Object.prototype.hasOwnProperty.call(frame.value, key)) onDuplicate(keyOffset, memberPointer, key);
+    offsets.set(memberPointer, keyOffset);
+    skipWhitespace();
+    pointer = memberPointer;
+    if (text[i] !== ":") throw unexpected("`:` after the field name");
+    i++;
+    frame.key = key;
+  };
+
+  // INVARIANT: at the top of each iteration `pointer` names the value about to be read.
+  for (;;) {
+    skipWhitespace();
+    if (!offsets.has(pointer)) offsets.set(pointer, i);
+    let value: unknown;
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      if (stack.length >= maxDepth) {
+        throw new SyntaxFailure("facts/too-deep", `nesting deeper than ${maxDepth} levels`, i, pointer);
+      }
+      i++;
+      skipWhitespace();
+      if (c === "{") {
+        const frame: ObjectFrame = { isArray: false, value: Object.create(null) as Record<string, unknown>, pointer, key: "" };
+        if (text[i] !== "}") {
+          stack.push(frame);
+          readKey(frame);
+          continue;
+        }
+        i++;
+        value = frame.value;
+      } else {
+        const frame: ArrayFrame = { isArray: true, value: [], pointer };
+        if (text[i] !== "]") {
+          stack.push(frame);
+          pointer = `${frame.pointer}/0`;
+          continue;
+        }
+        i++;
+        value = frame.value;
+      }
+    } else {
+      value = readScalar();
+    }
+
+    // Deliver `value` to its container, closing containers that end here.
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        root = value;
+        skipWhitespace();
+        if (i < n) {
+          pointer = "";
+          throw unexpected("end of input after the document");
+        }
+        return root;
+      }
+      if (top.isArray) top.value.push(value);
+      else top.value[top.key] = value;
+      skipWhitespace();
+      const sep = text[i];
+      if (sep === ",") {
+        i++;
+        if (top.isArray) pointer = `${top.pointer}/${top.value.length}`;
+        else readKey(top);
+        break;
+      }
+      if ((top.isArray && sep === "]") || (!top.isArray && sep === "}")) {
+        i++;
+        stack.pop();
+        value = top.value;
+        pointer = top.pointer;
+        continue;
+      }
+      throw unexpected(top.isArray ? "`,` or `]` after an array item" : "`,` or `}` after a field");
+    }
+  }
+}
