@@ -1,0 +1,72 @@
+/**
+ * The registry of implementations the peer comparison runs, in table order. Peers are
+ * imported lazily so that one that cannot load here (a native binary missing for this
+ * platform) is reported as skipped, with the reason, instead of stopping the bench.
+ */
+import type { Implementation } from "./harness/implementation.js";
+import type { Outcome, WorkloadFacts } from "./workload/facts.js";
+import { decideHandwritten } from "./workload/handwritten.js";
+
+/** The hand-written JavaScript function: the baseline of every ratio. */
+export function createHandwrittenImplementation(): Implementation {
+  return {
+    name: "hand-written JS",
+    load() {},
+    decide: (doc: WorkloadFacts): Outcome[] => decideHandwritten(doc),
+  };
+}
+
+/** An implementation that could not be created here, and why. */
+export interface SkippedImplementation {
+  name: string;
+  reason: string;
+}
+
+type Factory = { name: string; create: () => Promise<Implementation> };
+
+/**
+ * The peers, in table order.
+ *
+ * NORMA GOES HERE (engine team): add two entries at the top of this list once
+ * packages/bench/workload/policies/*.norma hold the twelve rules as Norma policies:
+ *   - "Norma (fast path)": compile the policies once in `load()` with @norma/compiler and
+ *     decide with @norma/runtime without explanations;
+ *   - "Norma (explanations)": the same, with full explanations/traces produced per decision.
+ * Each maps the decision to the twelve `Outcome`s (`dueFen` on R06, `rejected` on R08) and
+ * must pass the agreement check like every peer; nothing here stands in for them meanwhile.
+ */
+const PEER_FACTORIES: Factory[] = [
+  {
+    name: "json-logic-js",
+    create: async () => (await import("./peers/jsonlogic.js")).createJsonLogicImplementation(),
+  },
+  {
+    name: "@marcbachmann/cel-js",
+    create: async () => (await import("./peers/cel.js")).createCelImplementation(),
+  },
+  {
+    name: "@gorules/zen-engine",
+    create: async () => (await import("./peers/zen.js")).createZenImplementation(),
+  },
+  {
+    name: "json-rules-engine",
+    create: async () => (await import("./peers/json-rules-engine.js")).createJsonRulesEngineImplementation(),
+  },
+];
+
+/** Creates every peer implementation that can be imported here; the others come back as skipped. */
+export async function createPeerImplementations(): Promise<{
+  implementations: Implementation[];
+  skipped: SkippedImplementation[];
+}> {
+  const implementations: Implementation[] = [];
+  const skipped: SkippedImplementation[] = [];
+  for (const factory of PEER_FACTORIES) {
+    try {
+      implementations.push(await factory.create());
+    } catch (error) {
+      skipped.push({ name: factory.name, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { implementations, skipped };
+}
