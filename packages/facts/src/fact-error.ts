@@ -26,18 +26,20 @@ export interface FactError {
 /**
  * The error codes of facts parsing and validation.
  *
+ * - `facts/unreadable`: the file cannot be read (missing, a directory, no permission)
  * - `facts/syntax`: the text is not JSON
  * - `facts/too-large`: the text or document is beyond the size the engine accepts
  * - `facts/too-deep`: nesting beyond {@link MAX_FACTS_DEPTH} levels
  * - `facts/duplicate-field`: the same field twice in one object (JSON.parse would silently keep the last)
  * - `facts/not-json`: an in-memory value that JSON cannot represent (function, `undefined`, NaN, a class instance)
- * - `facts/unicode`: a string or field name with a lone UTF-16 surrogate (not encodable as UTF-8)
+ * - `facts/unicode`: a string or field name with a lone UTF-16 surrogate (not encodable as UTF-8), or a file that is not UTF-8
  * - `facts/reserved-name`: a field name starting with `$`, or `__proto__`, `constructor`, `prototype`
  * - `facts/unknown-field`: a field the schema does not define (a warning unless strict)
  * - `facts/missing-field`, `facts/type`, `facts/enum`, `facts/const`, `facts/format`, `facts/pattern`,
  *   `facts/range`, `facts/length`, `facts/items`: the value breaks the schema
  */
 export type FactErrorCode =
+  | "facts/unreadable"
   | "facts/syntax"
   | "facts/too-large"
   | "facts/too-deep"

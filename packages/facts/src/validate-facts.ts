@@ -32,7 +32,8 @@ const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).defau
   addFormatsPlugin) as unknown as (ajv: Ajv2020, options: { formats: string[]; keywords: boolean }) => void;
 
 const RFC3339_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$/;
-const fullDateTime = fullFormats["date-time"] as (s: string) => boolean;
+const fullDateTimeFormat = fullFormats["date-time"] as { validate: (s: string) => boolean } | ((s: string) => boolean);
+const fullDateTime = typeof fullDateTimeFormat === "function" ? fullDateTimeFormat : fullDateTimeFormat.validate;
 
 // INVARIANT: compiled once per process; `validateFacts` only runs the compiled function.
 const ajv = new Ajv2020({
