@@ -29,7 +29,7 @@ export interface PeerBenchOptions {
   agreementDocs?: readonly WorkloadFacts[];
   /** Minimum time each implementation is timed per round, in ms (default 200). */
   minRoundMs?: number;
-  /** Batches are sized to last at least this long, in ms (default 0.2): far above timer resolution. */
+  /** Batches are sized to last at least this long, in ms (default 0.05): far above timer resolution. */
   targetBatchMs?: number;
   /** Untimed warm-up per implementation before the rounds, in ms (default 150). */
   warmupMs?: number;
@@ -101,7 +101,7 @@ let checksum = 0;
 export async function runPeerBench(options: PeerBenchOptions): Promise<BenchTable> {
   const { docs, rounds, baseline } = options;
   const minRoundMs = options.minRoundMs ?? 200;
-  const targetBatchMs = options.targetBatchMs ?? 0.2;
+  const targetBatchMs = options.targetBatchMs ?? 0.05;
   const warmupMs = options.warmupMs ?? 150;
   const progress = options.onProgress ?? (() => {});
   if (docs.length === 0) throw new Error("runPeerBench needs at least one document");
