@@ -115,9 +115,10 @@ export function findComplaints(ctx: ExtractContext, units: Unit[], app: AppConfi
     if (!COMPLAINT_PAGE.test(u.page) && !COMPLAINT_PAGE.test(u.title ?? "")) continue;
     const texts = u.elements.flatMap((el) => el.texts.map((t) => ({ ...t, el })));
     texts.sort((a, b) => a.line - b.line);
-    const top = texts.slice(0, 3);
-    const headerText = top.map((t) => t.text).join(" ").slice(0, 2000);
-    const notice = top.slice(0, 2).some((t) => hasNonOfficialNotice(t.text)) || hasNonOfficialNotice(top.slice(0, 2).map((t) => t.text).join(""));
+    // The first visible text block is the page's top (CMP-2 wants the notice there).
+    const top = texts.slice(0, 1);
+    const headerText = (top[0]?.text ?? "").slice(0, 2000);
+    const notice = hasNonOfficialNotice(headerText);
     const headerAt = top[0] ? ctx.place(u.templateFile, top[0].line) : ctx.place(u.templateFile, 1);
     const pageInfo = { path: u.page, headerText, notice, at: headerAt };
     const slug = u.page.replace(/^\//, "");
@@ -148,7 +149,7 @@ export function findPrompts(ctx: ExtractContext, units: Unit[]): { prompts: Prom
     const seenLines = new Set<string>();
     for (const { file, scan } of u.scripts) {
       for (const m of scan.modals) {
-        const text = `${m.title ?? ""} ${m.content ?? ""}`.trim();
+        const text = m.content !== null && asksOf(m.content) ? m.content : `${m.title ?? ""} ${m.content ?? ""}`.trim();
         const asks = asksOf(text);
         if (!asks) continue;
         seenLines.add(`${file.rel}:${m.line}`);

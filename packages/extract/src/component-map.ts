@@ -48,5 +48,6 @@ export function componentPrivacyOf(tag: string, componentPath: string | undefine
 /** The API a component calls given its attributes. */
 export function componentApi(row: ComponentPrivacy, attrs: Record<string, string>): string {
   const v = row.attribute ? attrs[row.attribute] : undefined;
-  return (v !== undefined ? row.apis[v] : undefined) ?? row.apis["default"] ?? "chooseMedia";
+  const own = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(row.apis, k) ? row.apis[k] : undefined);
+  return (v !== undefined ? own(v) : undefined) ?? own("default") ?? "chooseMedia";
 }

@@ -166,7 +166,7 @@ async function run(abs: string, profile: ReturnType<typeof parseProfile>["profil
   const warnings = [...ctx.warnings];
   if (profile) warnings.push(...mergeProfile(facts, evidence, profile));
 
-  evidence.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  evidence.sort((a, b) => a.pointer.localeCompare(b.pointer, "en", { numeric: true }) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   stats.ms = Math.round(performance.now() - t0);
   return { ok: true, facts, evidence, warnings, errors: [], layout: d.layout, validation: validateFacts(facts), findings, stats };
 }

@@ -7,13 +7,13 @@
  */
 import type { Evidence, Place } from "./types.js";
 import type { ComplaintFinding, Medium, PackageFindings, PromptFinding, UgcPlace } from "./findings.js";
-import { INFO_TYPES } from "./privacy-table.js";
+import { INFO_TYPES, table } from "./privacy-table.js";
 
 /** The facts document as built here (a plain JSON object). */
 export type FactsDocument = Record<string, unknown>;
 
 /** Internal info-type key → the schema's `infoType` value. */
-export const INFO_TYPE_TO_SCHEMA: Readonly<Record<keyof typeof INFO_TYPES, string>> = {
+export const INFO_TYPE_TO_SCHEMA: Readonly<Record<keyof typeof INFO_TYPES, string>> = table({
   userInfo: "nickname_avatar",
   location: "location",
   chosenLocation: "chosen_location",
@@ -32,25 +32,25 @@ export const INFO_TYPE_TO_SCHEMA: Readonly<Record<keyof typeof INFO_TYPES, strin
   calendarWrite: "calendar_write",
   sensors: "sensors",
   clipboard: "clipboard",
-};
+});
 
 /** Vendor names shown in `moderation.otherModeration[].vendor`. */
-export const MODERATION_VENDORS: Readonly<Record<string, string>> = {
+export const MODERATION_VENDORS: Readonly<Record<string, string>> = table({
   "aliyun-green": "阿里云内容安全",
   "tencent-cloud-moderation": "腾讯云内容安全",
   qiniu: "七牛云",
   "baidu-content-censor": "百度内容审核",
   "netease-yidun": "网易易盾",
   shumei: "数美",
-};
+});
 
 /** Scene values of the v2 API → the UGC places they check (SEC-7). */
-const SCENE_PLACES: Readonly<Record<number, UgcPlace[]>> = {
+const SCENE_PLACES: Readonly<Record<number, UgcPlace[]>> = table({
   1: ["nickname", "avatar", "signature", "profile"],
   2: ["comment", "review", "danmaku"],
   3: ["forum", "note", "photo", "other"],
   4: ["social_log", "chat", "live"],
-};
+});
 
 const ORDER_STAGE: ReadonlyArray<[RegExp, "entry" | "ordering" | "payment" | "browsing"]> = [
   [/pay|支付|checkout|结算/i, "payment"],

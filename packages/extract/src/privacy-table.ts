@@ -35,8 +35,16 @@ export const INFO_TYPES = {
 
 type InfoKey = keyof typeof INFO_TYPES;
 
+/**
+ * A lookup table without a prototype: `table.toString` is undefined, so a name read from the
+ * package (`wx.toString`) never matches an inherited member.
+ */
+export function table<T extends object>(entries: T): Readonly<T> {
+  return Object.freeze(Object.assign(Object.create(null) as T, entries));
+}
+
 /** `wx.<api>` (also `uni.<api>`, `Taro.<api>`) → information type. */
-export const PRIVACY_APIS: Readonly<Record<string, InfoKey>> = {
+export const PRIVACY_APIS: Readonly<Record<string, InfoKey>> = table({
   getUserInfo: "userInfo",
   getUserProfile: "userInfo",
   getLocation: "location",
@@ -71,35 +79,35 @@ export const PRIVACY_APIS: Readonly<Record<string, InfoKey>> = {
   startGyroscope: "sensors",
   setClipboardData: "clipboard",
   getClipboardData: "clipboard",
-};
+});
 
 /** Methods of objects returned by an API: `wx.getRecorderManager().start()`, `wx.createMapContext(id).moveToLocation()`. */
-export const PRIVACY_METHODS: Readonly<Record<string, { factory: string; method: string; api: string; info: InfoKey }>> = {
+export const PRIVACY_METHODS: Readonly<Record<string, { factory: string; method: string; api: string; info: InfoKey }>> = table({
   getRecorderManager: { factory: "getRecorderManager", method: "start", api: "RecorderManager.start", info: "microphone" },
   createMapContext: { factory: "createMapContext", method: "moveToLocation", api: "MapContext.moveToLocation", info: "location" },
-};
+});
 
 /** `open-type` values of `<button>` that collect user information. */
-export const PRIVACY_OPEN_TYPES: Readonly<Record<string, { api: string; info: InfoKey }>> = {
+export const PRIVACY_OPEN_TYPES: Readonly<Record<string, { api: string; info: InfoKey }>> = table({
   getPhoneNumber: { api: "getPhoneNumber", info: "phoneNumber" },
   getRealtimePhoneNumber: { api: "getRealtimePhoneNumber", info: "phoneNumber" },
   chooseAvatar: { api: "chooseAvatar", info: "userInfo" },
   getUserInfo: { api: "getUserInfo", info: "userInfo" },
   userInfo: { api: "getUserInfo", info: "userInfo" },
-};
+});
 
 /** Components that collect user information by themselves. */
-export const PRIVACY_TAGS: Readonly<Record<string, Array<{ api: string; info: InfoKey }>>> = {
+export const PRIVACY_TAGS: Readonly<Record<string, Array<{ api: string; info: InfoKey }>>> = table({
   camera: [{ api: "camera", info: "camera" }],
   "live-pusher": [
     { api: "live-pusher", info: "camera" },
     { api: "live-pusher", info: "microphone" },
   ],
   "voip-room": [{ api: "voip-room", info: "camera" }],
-};
+});
 
 /** `authorize` scopes → information type. */
-export const PRIVACY_SCOPES: Readonly<Record<string, InfoKey>> = {
+export const PRIVACY_SCOPES: Readonly<Record<string, InfoKey>> = table({
   "scope.userLocation": "location",
   "scope.userLocationBackground": "location",
   "scope.userFuzzyLocation": "location",
@@ -110,7 +118,7 @@ export const PRIVACY_SCOPES: Readonly<Record<string, InfoKey>> = {
   "scope.writePhotosAlbum": "albumWrite",
   "scope.addPhoneContact": "contactWrite",
   "scope.addPhoneCalendar": "calendarWrite",
-};
+});
 
 /** The location APIs that must be declared in `requiredPrivateInfos` (from 2022-07-14). */
 export const REQUIRED_PRIVATE_INFOS: readonly string[] = [

@@ -94,9 +94,9 @@ export function mergeProfile(facts: FactsDocument, evidence: Evidence[], profile
     const e = evidence.find((x) => x.pointer === pointer || x.pointer.startsWith(pointer + "/"));
     return e ? { file: e.file, line: e.line } : undefined;
   };
-  const disagree = (message: string, profilePointer: string, packagePointer: string): void => {
+  const disagree = (message: string, profilePointer: string, packagePointer: string | null): void => {
     const places: ExtractWarning["places"] = [{ file: profile.file, line: pLine(profilePointer) }];
-    const pp = packagePlace(packagePointer);
+    const pp = packagePointer === null ? undefined : packagePlace(packagePointer);
     if (pp) places.push(pp);
     warnings.push({ code: "profile/disagrees-with-package", message, places });
   };
@@ -168,7 +168,7 @@ export function mergeProfile(facts: FactsDocument, evidence: Evidence[], profile
       if (!r) return;
       const same = mod.securityChecks.some((x) => x["api"] === r["api"] && x["medium"] === r["medium"]);
       if (same) return;
-      disagree(`the profile declares a \`${String(r["api"])}\` check that the package does not contain`, `/moderation/securityChecks/${j}`, "/moderation/securityChecks");
+      disagree(`the profile declares a \`${String(r["api"])}\` check that the package does not contain`, `/moderation/securityChecks/${j}`, null);
       fromProfile(`/moderation/securityChecks/${mod.securityChecks.length}`, `/moderation/securityChecks/${j}`);
       mod.securityChecks.push(r);
     });
@@ -230,7 +230,7 @@ export function mergeProfile(facts: FactsDocument, evidence: Evidence[], profile
       });
       pApis.forEach((x, j) => {
         if (used.has(j)) return;
-        disagree(`the profile's privacy guide declares \`${String(rec(x)?.["api"] ?? "?")}\` but the package never calls it`, `/privacy/apis/${j}`, "/privacy/apis");
+        disagree(`the profile's privacy guide declares \`${String(rec(x)?.["api"] ?? "?")}\` but the package never calls it`, `/privacy/apis/${j}`, null);
       });
     }
     facts["privacy"] = priv;
@@ -248,7 +248,7 @@ export function mergeProfile(facts: FactsDocument, evidence: Evidence[], profile
         } else if (mine.length === 0 && v.length > 0) {
           itf[k] = v;
           fromProfile(`/interface/${k}`);
-          if (k !== "scanToOrderFlows") disagree(`the profile lists interface.${k} that the package does not show`, `/interface/${k}`, `/interface`);
+          if (k !== "scanToOrderFlows") disagree(`the profile lists interface.${k} that the package does not show`, `/interface/${k}`, null);
         }
       } else if (typeof mine === "boolean" && typeof v === "boolean") {
         if (mine !== v) disagree(`the profile says interface.${k} is ${String(v)}, the package shows ${String(mine)}; keeping the package's`, `/interface/${k}`, `/interface/${k}`);

@@ -2,23 +2,24 @@
  * What counts as content moderation in code: the official content-security APIs (cloud calls and
  * HTTP endpoints, shared/domain/external-facts.md §1) and third-party moderation services.
  */
+import { table } from "./privacy-table.js";
 
 /** An official content-security API. */
 export type SecurityApi = "msgSecCheck" | "imgSecCheck" | "mediaCheckAsync";
 
 /** HTTP endpoint path → API. */
-export const SECURITY_ENDPOINTS: Readonly<Record<string, SecurityApi>> = {
+export const SECURITY_ENDPOINTS: Readonly<Record<string, SecurityApi>> = table({
   "/wxa/msg_sec_check": "msgSecCheck",
   "/wxa/img_sec_check": "imgSecCheck",
   "/wxa/media_check_async": "mediaCheckAsync",
-};
+});
 
 /** The media each API checks. mediaCheckAsync checks images (media_type 2) or audio (1). */
-export const SECURITY_MEDIA: Readonly<Record<SecurityApi, readonly string[]>> = {
+export const SECURITY_MEDIA: Readonly<Record<SecurityApi, readonly string[]>> = table({
   msgSecCheck: ["text"],
   imgSecCheck: ["image"],
   mediaCheckAsync: ["image", "audio"],
-};
+});
 
 /** Modules (npm names, matched on `require`/`import`) of third-party moderation services. */
 export const MODERATION_MODULES: ReadonlyArray<{ pattern: RegExp; provider: string }> = [
@@ -52,7 +53,7 @@ export function moderationProviderOfDependency(name: string): string | undefined
 }
 
 /** Method names of third-party moderation SDK clients (Tencent Cloud TMS/IMS, Aliyun Green). */
-export const MODERATION_CALLS: Readonly<Record<string, string>> = {
+export const MODERATION_CALLS: Readonly<Record<string, string>> = table({
   TextModeration: "tencent-cloud-moderation",
   ImageModeration: "tencent-cloud-moderation",
   AudioModeration: "tencent-cloud-moderation",
@@ -66,4 +67,4 @@ export const MODERATION_CALLS: Readonly<Record<string, string>> = {
   textCensor: "baidu-content-censor",
   imageCensorUserDefined: "baidu-content-censor",
   textCensorUserDefined: "baidu-content-censor",
-};
+});
