@@ -69,7 +69,9 @@ const ITEMS = "[]";
 function resolveRef(node: SchemaNode): SchemaNode {
   if (!node.$ref) return node;
   const prefix = "#/$defs/";
-  const target = node.$ref.startsWith(prefix) ? factsSchema.$defs?.[node.$ref.slice(prefix.length)] : undefined;
+  const target = node.$ref.startsWith(prefix)
+    ? factsSchema.$defs?.[node.$ref.slice(prefix.length)]
+    : undefined;
   if (!target) throw new Error(`facts schema: unresolvable $ref ${node.$ref}`);
   const { $ref: _ref, ...local } = node;
   return { ...resolveRef(target), ...local };
@@ -109,7 +111,13 @@ function factType(s: SchemaNode, jsonType: FieldShape["jsonType"]): FactTypeName
   }
 }
 
-function infoOf(raw: SchemaNode, path: string[], required: boolean, alwaysPresent: boolean, fallback?: SchemaNode): FieldInfo {
+function infoOf(
+  raw: SchemaNode,
+  path: string[],
+  required: boolean,
+  alwaysPresent: boolean,
+  fallback?: SchemaNode,
+): FieldInfo {
   const s = resolveRef(raw);
   const source = s["x-source"] ?? fallback?.["x-source"];
   return {
@@ -155,7 +163,12 @@ export function describeFields(): readonly FieldInfo[] {
       const req = new Set(s.required ?? []);
       for (const [name, child] of Object.entries(s.properties ?? {})) {
         const isRequired = req.has(name);
-        children.push({ node: child, path: [...path, name], required: isRequired, alwaysPresent: alwaysPresent && isRequired });
+        children.push({
+          node: child,
+          path: [...path, name],
+          required: isRequired,
+          alwaysPresent: alwaysPresent && isRequired,
+        });
       }
     } else if (s.type === "array" && s.items) {
       children.push({ node: s.items, path: [...path, ITEMS], required: true, alwaysPresent: false });

@@ -93,7 +93,12 @@ export function previewValue(value: unknown, limit = PREVIEW_LIMIT): string {
   return out.full ? `${truncateCodePoints(out.text, limit - 1)}…` : out.text;
 }
 
-function writePreview(value: unknown, limit: number, out: { text: string; full: boolean }, depth: number): void {
+function writePreview(
+  value: unknown,
+  limit: number,
+  out: { text: string; full: boolean },
+  depth: number,
+): void {
   const room = limit + 1 - out.text.length;
   if (room <= 0) {
     out.full = true;

@@ -5,7 +5,13 @@
  * Pipeline for facts text: {@link parseFactsJson} (strict JSON, positions, no prototype reachable)
  * → {@link validateFacts} (preflight + schema) — or both at once with {@link validateFactsText}.
  */
-export { factsSchema, FACTS_SCHEMA_ID, FACTS_SCHEMA_VERSION, type FactSource, type SchemaNode } from "./schema.js";
+export {
+  factsSchema,
+  FACTS_SCHEMA_ID,
+  FACTS_SCHEMA_VERSION,
+  type FactSource,
+  type SchemaNode,
+} from "./schema.js";
 export {
   MAX_FACTS_DEPTH,
   MAX_FACTS_TEXT_LENGTH,
@@ -15,7 +21,12 @@ export {
   type FactError,
   type FactErrorCode,
 } from "./fact-error.js";
-export { parseFactsJson, type ParsedFacts, type ParseFactsOptions, type SourceLocation } from "./parse-facts-json.js";
+export {
+  parseFactsJson,
+  type ParsedFacts,
+  type ParseFactsOptions,
+  type SourceLocation,
+} from "./parse-facts-json.js";
 export {
   validateFacts,
   validateFactsText,
@@ -24,4 +35,10 @@ export {
   type FactsTextValidation,
   type ValidateFactsOptions,
 } from "./validate-facts.js";
-export { describeFields, resolveSchemaAt, type FieldInfo, type FieldShape, type FactTypeName } from "./describe-fields.js";
+export {
+  describeFields,
+  resolveSchemaAt,
+  type FieldInfo,
+  type FieldShape,
+  type FactTypeName,
+} from "./describe-fields.js";

@@ -48,6 +48,8 @@ class SyntaxFailure {
   ) {}
 }
 
+// Plain string characters: anything but `"`, `\` and the control characters JSON requires escaped.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
@@ -117,7 +119,13 @@ export function parseFactsJson(text: string, file?: string, options: ParseFactsO
         ...lineColumn(toLocation(offset)),
       }),
     );
-    return { ok: errors.length === 0, value: errors.length === 0 ? value : undefined, errors, ...(file === undefined ? {} : { file }), locate };
+    return {
+      ok: errors.length === 0,
+      value: errors.length === 0 ? value : undefined,
+      errors,
+      ...(file === undefined ? {} : { file }),
+      locate,
+    };
   } catch (error) {
     if (error instanceof SyntaxFailure) return fail(error.code, error.message, error.offset, error.pointer);
     throw error;
@@ -165,7 +173,9 @@ function parseText(
   const unexpected = (what: string): SyntaxFailure =>
     new SyntaxFailure(
       "facts/syntax",
-      i >= n ? `unexpected end of input, expected ${what}` : `unexpected ${describeChar(text, i)}, expected ${what}`,
+      i >= n
+        ? `unexpected end of input, expected ${what}`
+        : `unexpected ${describeChar(text, i)}, expected ${what}`,
       i,
       pointer,
     );
@@ -218,7 +228,12 @@ function parseText(
           case "u": {
             const hex = text.slice(i + 2, i + 6);
             if (!HEX4.test(hex)) {
-              throw new SyntaxFailure("facts/syntax", "invalid `\\u` escape: expected 4 hex digits", i, pointer);
+              throw new SyntaxFailure(
+                "facts/syntax",
+                "invalid `\\u` escape: expected 4 hex digits",
+                i,
+                pointer,
+              );
             }
             result += String.fromCharCode(parseInt(hex, 16));
             i += 6;
@@ -252,7 +267,12 @@ function parseText(
       if (!m) throw unexpected("a value");
       const value = Number(m[0]);
       if (!Number.isFinite(value)) {
-        throw new SyntaxFailure("facts/syntax", `number \`${m[0].slice(0, 40)}\` is out of range`, i, pointer);
+        throw new SyntaxFailure(
+          "facts/syntax",
+          `number \`${m[0].slice(0, 40)}\` is out of range`,
+          i,
+          pointer,
+        );
       }
       i += m[0].length;
       return value;
@@ -299,7 +319,12 @@ function parseText(
       i++;
       skipWhitespace();
       if (c === "{") {
-        const frame: ObjectFrame = { isArray: false, value: Object.create(null) as Record<string, unknown>, pointer, key: "" };
+        const frame: ObjectFrame = {
+          isArray: false,
+          value: Object.create(null) as Record<string, unknown>,
+          pointer,
+          key: "",
+        };
         if (text[i] !== "}") {
           stack.push(frame);
           readKey(frame);

@@ -31,9 +31,12 @@ export interface FactsValidation {
 const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ??
   addFormatsPlugin) as unknown as (ajv: Ajv2020, options: { formats: string[]; keywords: boolean }) => void;
 
-const RFC3339_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$/;
-const fullDateTimeFormat = fullFormats["date-time"] as { validate: (s: string) => boolean } | ((s: string) => boolean);
-const fullDateTime = typeof fullDateTimeFormat === "function" ? fullDateTimeFormat : fullDateTimeFormat.validate;
+const RFC3339_SHAPE =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$/;
+const fullDateTimeFormat = fullFormats["date-time"] as
+  { validate: (s: string) => boolean } | ((s: string) => boolean);
+const fullDateTime =
+  typeof fullDateTimeFormat === "function" ? fullDateTimeFormat : fullDateTimeFormat.validate;
 
 // INVARIANT: compiled once per process; `validateFacts` only runs the compiled function.
 const ajv = new Ajv2020({
@@ -45,7 +48,10 @@ const ajv = new Ajv2020({
 });
 addFormats(ajv, { formats: ["date"], keywords: false });
 // RFC 3339 with the `T` separator and an offset: the runtime's `n.time` reads exactly this.
-ajv.addFormat("date-time", { type: "string", validate: (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s) });
+ajv.addFormat("date-time", {
+  type: "string",
+  validate: (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s),
+});
 ajv.addVocabulary(["x-source", "x-unit", "x-expected"]);
 const compiled = ajv.compile(factsSchema as object);
 
@@ -153,12 +159,18 @@ function preflight(doc: unknown): Preflight {
   const errors: FactError[] = [];
   let blocking = false;
   let nodes = 0;
-  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [{ value: doc, pointer: "", depth: 0 }];
+  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [
+    { value: doc, pointer: "", depth: 0 },
+  ];
   try {
     while (stack.length > 0) {
       const { value, pointer, depth } = stack.pop()!;
       if (++nodes > MAX_NODES) {
-        errors.push({ code: "facts/too-large", pointer: "", message: `document has more than ${MAX_NODES} values` });
+        errors.push({
+          code: "facts/too-large",
+          pointer: "",
+          message: `document has more than ${MAX_NODES} values`,
+        });
         return { errors, blocking: true };
       }
       if (typeof value === "string") {
@@ -209,7 +221,11 @@ function preflight(doc: unknown): Preflight {
     }
   } catch {
     // Only reachable for in-memory values with throwing getters or proxies.
-    errors.push({ code: "facts/not-json", pointer: "", message: "the document could not be read as JSON data" });
+    errors.push({
+      code: "facts/not-json",
+      pointer: "",
+      message: "the document could not be read as JSON data",
+    });
     blocking = true;
   }
   return { errors, blocking };
@@ -255,7 +271,8 @@ export function describeExpected(node: SchemaNode | undefined): string {
   if (!s) return "a value";
   if (s["x-expected"]) return s["x-expected"];
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
-  if (s.enum) return `one of ${s.enum.map((v) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``).join(", ")}`;
+  if (s.enum)
+    return `one of ${s.enum.map((v) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``).join(", ")}`;
   if (s.format === "date-time") return "an RFC 3339 date-time with offset";
   if (s.format === "date") return "a calendar date `YYYY-MM-DD`";
   if (s["x-unit"] === "fen") return "money: an integer number of fen";
@@ -295,10 +312,27 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+const MAX_NAME_LENGTH = resolveRef(factsSchema.$defs?.fieldName)?.maxLength ?? 100;
+
 function reservedNameError(parentPointer: string, name: string): FactError {
   const pointer = `${parentPointer}/${escapePointerToken(name)}`;
+  if (name.length > MAX_NAME_LENGTH) {
+    return {
+      code: "facts/length",
+      pointer,
+      message: `field name is longer than ${MAX_NAME_LENGTH} characters`,
+      expected: `a field name of at most ${MAX_NAME_LENGTH} characters`,
+      actual: previewValue(name),
+    };
+  }
   if (name === "") {
-    return { code: "facts/reserved-name", pointer, message: "empty field name", expected: "a field name", actual: '""' };
+    return {
+      code: "facts/reserved-name",
+      pointer,
+      message: "empty field name",
+      expected: "a field name",
+      actual: '""',
+    };
   }
   if (name.startsWith("$")) {
     return {
@@ -387,15 +421,31 @@ function mapOne(e: ErrorObject): FactError {
     }
     case "type":
       if (pointer === "") {
-        return fail("facts/type", `expected a facts document (an object), found ${describeActualType(e.data)}`, "a JSON object");
+        return fail(
+          "facts/type",
+          `expected a facts document (an object), found ${describeActualType(e.data)}`,
+          "a JSON object",
+        );
       }
-      return fail("facts/type", `expected ${describeExpected(schema)}, found ${describeActualType(e.data)}`, describeExpected(schema));
+      return fail(
+        "facts/type",
+        `expected ${describeExpected(schema)}, found ${describeActualType(e.data)}`,
+        describeExpected(schema),
+      );
     case "const":
-      return fail("facts/const", `expected \`${JSON.stringify(params.allowedValue)}\`, found \`${actual}\``, describeExpected(schema));
+      return fail(
+        "facts/const",
+        `expected \`${JSON.stringify(params.allowedValue)}\`, found \`${actual}\``,
+        describeExpected(schema),
+      );
     case "enum":
       return fail("facts/enum", `\`${actual}\` is not an allowed value`, describeExpected(schema));
     case "format":
-      return fail("facts/format", `\`${actual}\` is not ${describeExpected(schema)}`, describeExpected(schema));
+      return fail(
+        "facts/format",
+        `\`${actual}\` is not ${describeExpected(schema)}`,
+        describeExpected(schema),
+      );
     case "pattern": {
       const expected = schema?.["x-expected"] ?? `a string matching \`${String(params.pattern)}\``;
       return fail("facts/pattern", `\`${actual}\` is not ${expected}`, expected);
@@ -403,7 +453,8 @@ function mapOne(e: ErrorObject): FactError {
     case "minimum":
     case "maximum": {
       const bound = String(params.limit);
-      const unit = schema?.["x-unit"] === "fen" || schema?.["x-unit"] === "minutes" ? ` ${schema["x-unit"]}` : "";
+      const unit =
+        schema?.["x-unit"] === "fen" || schema?.["x-unit"] === "minutes" ? ` ${schema["x-unit"]}` : "";
       const below = e.keyword === "minimum";
       return fail(
         "facts/range",
@@ -431,7 +482,9 @@ function mapOne(e: ErrorObject): FactError {
       const few = e.keyword === "minItems";
       return fail(
         "facts/items",
-        few ? `list has fewer than ${limit} item${limit === 1 ? "" : "s"}` : `list has more than ${limit} items`,
+        few
+          ? `list has fewer than ${limit} item${limit === 1 ? "" : "s"}`
+          : `list has more than ${limit} items`,
         few ? `at least ${limit} item${limit === 1 ? "" : "s"}` : `at most ${limit} items`,
       );
     }

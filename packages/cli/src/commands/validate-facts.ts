@@ -10,7 +10,8 @@ import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { MAX_FACTS_TEXT_LENGTH, validateFactsText, type FactError } from "@norma/facts";
 
-const USAGE = "usage: norma validate-facts FILE… [--strict] [--format text|json]   (`-` reads standard input)";
+const USAGE =
+  "usage: norma validate-facts FILE… [--strict] [--format text|json]   (`-` reads standard input)";
 
 /** Where the command writes and reads; the real process by default, replaceable in tests. */
 export interface ValidateFactsIo {
@@ -59,7 +60,9 @@ export async function runValidateFacts(args: string[], io: ValidateFactsIo): Pro
       return 0;
     }
     if (values.format !== "text" && values.format !== "json") {
-      io.stderr.write(`error: unknown format \`${values.format}\`\n  help: use \`--format text\` or \`--format json\`\n`);
+      io.stderr.write(
+        `error: unknown format \`${values.format}\`\n  help: use \`--format text\` or \`--format json\`\n`,
+      );
       return 2;
     }
     if (positionals.length === 0) {
@@ -76,7 +79,8 @@ export async function runValidateFacts(args: string[], io: ValidateFactsIo): Pro
   const reports: FileReport[] = [];
   for (const file of options.files) {
     const name = file === "-" ? "<stdin>" : file;
-    const input = file === "-" ? await (stdinText ??= io.readStdin().then(decode, readFailure)) : await readFacts(file);
+    const input =
+      file === "-" ? await (stdinText ??= io.readStdin().then(decode, readFailure)) : await readFacts(file);
     if ("error" in input) {
       reports.push({ file: name, ok: false, errors: [input.error], warnings: [] });
       continue;
@@ -86,7 +90,9 @@ export async function runValidateFacts(args: string[], io: ValidateFactsIo): Pro
   }
 
   const ok = reports.every((r) => r.ok);
-  io.stdout.write(options.format === "json" ? `${JSON.stringify({ ok, files: reports }, null, 2)}\n` : renderText(reports));
+  io.stdout.write(
+    options.format === "json" ? `${JSON.stringify({ ok, files: reports }, null, 2)}\n` : renderText(reports),
+  );
   return ok ? 0 : 2;
 }
 
@@ -98,7 +104,13 @@ async function readFacts(path: string): Promise<ReadResult> {
     if (info.isDirectory()) return readError(`\`${path}\` is a directory, not a facts file`);
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
     if (info.size > MAX_FACTS_TEXT_LENGTH * 3) {
-      return { error: { code: "facts/too-large", pointer: "", message: `file is larger than ${MAX_FACTS_TEXT_LENGTH * 3} bytes` } };
+      return {
+        error: {
+          code: "facts/too-large",
+          pointer: "",
+          message: `file is larger than ${MAX_FACTS_TEXT_LENGTH * 3} bytes`,
+        },
+      };
     }
     return decode(await readFile(path));
   } catch (error) {
@@ -129,12 +141,18 @@ function renderText(reports: readonly FileReport[]): string {
   for (const report of reports) {
     for (const e of report.errors) lines.push(...renderOne(report.file, "error", e));
     for (const w of report.warnings) lines.push(...renderOne(report.file, "warning", w));
-    const counts = [plural(report.errors.length, "error"), plural(report.warnings.length, "warning")].join(", ");
+    const counts = [plural(report.errors.length, "error"), plural(report.warnings.length, "warning")].join(
+      ", ",
+    );
     lines.push(`${report.file}: ${report.ok ? "valid" : "invalid"} (${counts})`);
   }
   if (reports.length > 1) {
     const invalid = reports.filter((r) => !r.ok).length;
-    lines.push(invalid === 0 ? `all ${reports.length} files are valid` : `${invalid} of ${reports.length} files are invalid`);
+    lines.push(
+      invalid === 0
+        ? `all ${reports.length} files are valid`
+        : `${invalid} of ${reports.length} files are invalid`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
