@@ -196,15 +196,7 @@ export interface TemplateLit {
 export type TypeExpr = NamedType | ListType | RecordType | OptionalType;
 
 export type PrimitiveTypeName =
-  | "boolean"
-  | "integer"
-  | "decimal"
-  | "percent"
-  | "money"
-  | "date"
-  | "datetime"
-  | "duration"
-  | "string";
+  "boolean" | "integer" | "decimal" | "percent" | "money" | "date" | "datetime" | "duration" | "string";
 
 export interface NamedType {
   kind: "NamedType";
@@ -267,18 +259,24 @@ export interface IntLit {
   kind: "IntLit";
   span: Span;
   value: string;
+  /** The spelling as written (`20_000`, `007`) when it differs from `value`; the formatter keeps it. */
+  raw?: string;
 }
 /** `1.25`: `value` is the exact decimal string without separators. */
 export interface DecimalLit {
   kind: "DecimalLit";
   span: Span;
   value: string;
+  /** The spelling as written when it differs from `value` (`1_000.5`). */
+  raw?: string;
 }
 /** `10%`, `12.5%`: `value` is the number before `%` as an exact decimal string. */
 export interface PercentLit {
   kind: "PercentLit";
   span: Span;
   value: string;
+  /** The number as written (before `%`) when it differs from `value`. */
+  raw?: string;
 }
 /** `20000 yuan`, `0.01 yuan`, `5 fen`: `fen` is the exact amount in fen (integer string); more than 2 decimals of yuan is a parse error. */
 export interface MoneyLit {
@@ -286,6 +284,8 @@ export interface MoneyLit {
   span: Span;
   fen: string;
   unit: "yuan" | "fen";
+  /** The number as written (before the unit, e.g. `20_000`, `1.50`) when it differs from the canonical spelling of `fen` in `unit`. */
+  raw?: string;
 }
 /** `2022-01-14`: a calendar date, read in the policy zone (Asia/Shanghai). */
 export interface DateLit {
@@ -307,6 +307,8 @@ export interface DurationLit {
   span: Span;
   amount: string;
   unit: DurationUnit;
+  /** The number as written when it differs from `amount` (`1_440`). */
+  raw?: string;
 }
 /** A plain string literal; `value` is unescaped. */
 export interface StringLit {
@@ -350,20 +352,7 @@ export interface UnaryExpr {
   op: "not" | "-";
   operand: Expr;
 }
-export type BinaryOp =
-  | "or"
-  | "and"
-  | "=="
-  | "!="
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "??";
+export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "??";
 export interface BinaryExpr {
   kind: "BinaryExpr";
   span: Span;
@@ -376,7 +365,8 @@ export interface BinaryExpr {
  * micromatch semantics), `s contains "x"`, `s contains any of lexicon`, `s starts with "x"`,
  * `s ends with "x"`.
  */
-export type TestOp = "in" | "not in" | "matches" | "contains" | "contains any of" | "starts with" | "ends with";
+export type TestOp =
+  "in" | "not in" | "matches" | "contains" | "contains any of" | "starts with" | "ends with";
 export interface TestExpr {
   kind: "TestExpr";
   span: Span;

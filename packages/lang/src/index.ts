@@ -1,0 +1,16 @@
+/**
+ * `@norma/lang`: the front end of the Norma policy language — tokens, lexer, parser, AST,
+ * diagnostics and their renderer, and the formatter.
+ */
+export type * from "./ast.js";
+export * from "./diagnostics.js";
+export { SourceText } from "./source-text.js";
+export { tokenize, type LexResult } from "./lexer.js";
+export { parsePolicy, MAX_BRACKET_DEPTH } from "./parse-policy.js";
+export {
+  renderDiagnostic,
+  formatDiagnosticsJson,
+  type RenderOptions,
+  type DiagnosticJson,
+} from "./render-diagnostic.js";
+export { printPolicy, formatText, PRINT_WIDTH } from "./print-policy.js";
