@@ -831,6 +831,7 @@ class Checker {
     }
     let element: Type = T.error;
     if (c.kind === "list") element = c.element;
+    else if (c.kind === "lexicon") element = T.string; // a lexicon is a list of words (`$lex.<name>`, docs/ir.md)
     else if (c.kind !== "error") {
       if (c.optional && c.kind !== "absent") this.maybeAbsent(e.collection, c);
       else this.error("check/type-mismatch", e.collection.span, `\`${e.quantifier}\` ranges over a list, found ${showType(c)}`);
