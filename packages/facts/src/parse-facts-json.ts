@@ -292,6 +292,7 @@ function parseText(
 
   // Reads a field name and the `:` after it, and points `pointer` at the member's value.
   const readKey = (frame: ObjectFrame): void => {
+    pointer = frame.pointer;
     skipWhitespace();
     if (text[i] !== '"') throw unexpected("a field name in double quotes");
     const keyOffset = i;

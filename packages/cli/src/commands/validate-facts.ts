@@ -159,7 +159,13 @@ function renderText(reports: readonly FileReport[]): string {
 
 function renderOne(file: string, severity: "error" | "warning", e: FactError): string[] {
   const where = e.line === undefined ? file : `${file}:${e.line}:${e.column ?? 1}`;
-  const at = e.pointer === "" ? "the document root" : e.pointer;
+  // A pointer holds field names verbatim; a hostile 10 MB name must not become a 10 MB line.
+  const at =
+    e.pointer === ""
+      ? "the document root"
+      : e.pointer.length > 200
+        ? `${e.pointer.slice(0, 199)}…`
+        : e.pointer;
   const out = [`${where}: ${severity}[${e.code}] at ${at}: ${e.message}`];
   if (e.expected !== undefined) out.push(`  expected: ${e.expected}`);
   if (e.actual !== undefined) out.push(`  found:    ${e.actual}`);
