@@ -1,0 +1,578 @@
+/**
+ * Loading a bundle into an engine, and deciding.
+ *
+ * `loadBundle` does every piece of work that does not depend on the facts or the as-of instant:
+ * it checks the bundle, compiles every condition, value and message template to closures, computes
+ * every parameter version's value with both evaluators, and lays the parameters out on a timeline
+ * (so a decision finds the versions in force with one binary search). A decision then only builds
+ * the scope, runs the closures, and (with `explain`) records why.
+ */
+import { validateFacts as defaultValidateFacts } from "@norma/facts";
+import type {
+  Because,
+  DecideError,
+  DecideResult,
+  Decision,
+  Outcome,
+  RuleExplanation,
+  Verdict,
+} from "../decision.js";
+import type { Bundle, IrEffect, IrException, IrRule } from "../ir.js";
+import { compileTree, materialize, type CNode, type CompileContext } from "../fast/compile.js";
+import { truthy } from "../fast/std-ops.js";
+import { formatValue } from "../ops/format.js";
+import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
+import { canonicalJson, hashBundle, nestingDepth, sha256 } from "../value/canonical.js";
+import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
+import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
+import { Explainer } from "./explain.js";
+import { toJsonValue } from "./json-value.js";
+import { ENGINE_VERSION } from "../version.js";
+
+/** A facts problem as a facts validator reports it. */
+export interface FactsProblem {
+  code: string;
+  pointer: string;
+  message: string;
+  expected?: string;
+  actual?: string;
+  help?: string;
+}
+
+/** Validates a facts document; `@norma/facts`'s `validateFacts` is one. */
+export type FactsValidator = (
+  doc: unknown,
+  options: { strict?: boolean },
+) => { ok: boolean; errors: FactsProblem[]; warnings: FactsProblem[] };
+
+/** Options of `loadBundle`. */
+export interface LoadOptions {
+  /**
+   * Validates facts before each decision (unless the decision asks `validate: false`). Default:
+   * `validateFacts` from `@norma/facts` (the `facts@1` schema); `null` turns validation off.
+   */
+  validateFacts?: FactsValidator | null;
+  /** Check that the bundle's content matches its `hash` (default true). */
+  verifyHash?: boolean;
+}
+
+/** Options of `Engine.decide`. */
+export interface DecideOptions {
+  /** The as-of instant: a `Date`, epoch milliseconds, or RFC 3339 / `YYYY-MM-DD` text. Default: now. */
+  asOf?: Date | string | number;
+  /** Record why each rule decided as it did, and hash the facts (default true). */
+  explain?: boolean;
+  /** Which evaluator runs the rules (default `fast`). Both give the same decision. */
+  evaluator?: "fast" | "reference";
+  /** Validate the facts first (default true). No decision is ever made from facts that fail. */
+  validate?: boolean;
+  /** Treat fields the schema does not define as errors, not warnings (default false). */
+  strict?: boolean;
+}
+
+/** The result of `loadBundle`: an engine, or the diagnostics that prevented one. Never thrown. */
+export type LoadResult =
+  | { ok: true; value: Engine; diagnostics: LoadDiagnostic[] }
+  | { ok: false; value: null; diagnostics: LoadDiagnostic[] };
+
+/** A loaded bundle, ready to decide. Immutable; `decide` may be called any number of times. */
+export interface Engine {
+  /** The bundle's content hash. */
+  readonly hash: string;
+  /** The bundle zone (fixed offset). */
+  readonly zone: Zone;
+  /** The bundle as loaded (a frozen copy). */
+  readonly bundle: Readonly<Bundle>;
+  /** Decides one facts document. Synchronous; never throws: invalid facts give `{ok: false, errors}`. */
+  decide(facts: unknown, options?: DecideOptions): DecideResult;
+  /** The value of every parameter in force at `asOf` (epoch ms), by name (`null`: none in force). */
+  paramsAt(asOf: number): Readonly<Record<string, unknown>>;
+}
+
+interface CompiledEffect {
+  ir: IrEffect;
+  value: CNode | null;
+  message: CNode | null;
+}
+
+interface CompiledException {
+  ir: IrException;
+  when: CNode;
+  effect: CompiledEffect | null;
+}
+
+interface CompiledRule {
+  ir: IrRule;
+  from: number;
+  until: number;
+  when: CNode;
+  effect: CompiledEffect;
+  exceptions: CompiledException[];
+}
+
+/** Parameters on a timeline: segment `i` covers `[starts[i], starts[i + 1])`. */
+interface ParamTimeline {
+  starts: number[];
+  fast: Array<Readonly<Record<string, unknown>>>;
+  reference: Array<Readonly<Record<string, unknown>>>;
+}
+
+const EFFECT_STRENGTH: Record<string, number> = { reject: 4, require: 3, flag: 2, allow: 1 };
+const VERDICT_BY_STRENGTH: Verdict[] = ["pass", "allow", "flag", "require", "reject"];
+
+/** The deepest facts document decided without validation (validation has its own limit). */
+const MAX_FACTS_DEPTH = 128;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function nullProto(entries: Iterable<[string, unknown]>): Record<string, unknown> {
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of entries) o[k] = v;
+  return o;
+}
+
+/**
+ * Loads a bundle (an object, or its JSON text) into an engine. Never throws: a malformed bundle
+ * gives `{ok: false, diagnostics}` with a JSON pointer on every diagnostic.
+ */
+export function loadBundle(bundle: Bundle | string, options: LoadOptions = {}): LoadResult {
+  try {
+    return loadInner(bundle, options);
+  } catch (e) {
+    return fail([
+      {
+        code: "load/internal",
+        severity: "error",
+        message: `internal error while loading: ${(e as Error)?.message ?? String(e)}`,
+        pointer: "",
+        help: "this is a bug in the runtime, not in the bundle",
+      },
+    ]);
+  }
+}
+
+function fail(diagnostics: LoadDiagnostic[]): LoadResult {
+  return { ok: false, value: null, diagnostics };
+}
+
+function loadInner(input: Bundle | string, options: LoadOptions): LoadResult {
+  let copy: unknown;
+  try {
+    copy = JSON.parse(typeof input === "string" ? input : JSON.stringify(input));
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (e instanceof RangeError) {
+      return fail([
+        { code: "load/too-deep", severity: "error", message: "the bundle nests too deeply", pointer: "" },
+      ]);
+    }
+    return fail([
+      typeof input === "string"
+        ? { code: "load/syntax", severity: "error", message: `the bundle is not JSON: ${msg}`, pointer: "" }
+        : {
+            code: "load/shape",
+            severity: "error",
+            message: `the bundle is not JSON data: ${msg}`,
+            pointer: "",
+          },
+    ]);
+  }
+  if (nestingDepth(copy) > MAX_BUNDLE_DEPTH) {
+    return fail([
+      {
+        code: "load/too-deep",
+        severity: "error",
+        message: `the bundle nests deeper than ${MAX_BUNDLE_DEPTH} levels`,
+        pointer: "",
+      },
+    ]);
+  }
+  const diagnostics = checkBundle(copy);
+  const b = copy as Bundle;
+  if (!diagnostics.some((d) => d.severity === "error") && options.verifyHash !== false) {
+    const actual = hashBundle(b);
+    if (actual !== b.hash) {
+      diagnostics.push({
+        code: "load/hash",
+        severity: "error",
+        message: `the bundle's content does not match its hash \`${b.hash}\` (content hashes to \`${actual}\`)`,
+        pointer: "/hash",
+        help: "rebuild it with `pnpm norma build`; a bundle edited by hand needs its hash recomputed",
+      });
+    }
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
+  deepFreeze(b);
+  const engine = new BundleEngine(b, options, diagnostics);
+  if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
+  return { ok: true, value: engine, diagnostics };
+}
+
+/** The engine behind `loadBundle`. */
+class BundleEngine implements Engine {
+  readonly hash: string;
+  readonly zone: Zone;
+  readonly bundle: Readonly<Bundle>;
+  private readonly ctx: CompileContext;
+  private readonly rules: CompiledRule[];
+  private readonly params: ParamTimeline;
+  private readonly lexicons: Readonly<Record<string, readonly string[]>>;
+  private readonly jl: JsonLogicInstance;
+  private readonly validator: FactsValidator | null;
+  private readonly fastExplainer: Explainer;
+  private readonly referenceExplainer: Explainer;
+
+  constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
+    this.bundle = b;
+    this.hash = b.hash;
+    this.zone = resolveZone(b.zone) as Zone;
+    this.validator =
+      options.validateFacts === undefined ? (defaultValidateFacts as FactsValidator) : options.validateFacts;
+    this.lexicons = Object.freeze(nullProto(Object.entries(b.lexicons))) as Readonly<
+      Record<string, readonly string[]>
+    >;
+    this.ctx = { zone: this.zone, lexicons: this.lexicons, rootScope: true, globCache: new Map() };
+    this.jl = referenceJsonLogic(this.zone);
+    const spans = b.spans ?? {};
+    this.fastExplainer = new Explainer(spans, (n, d, e) => n.fn(d, e));
+    this.referenceExplainer = new Explainer(spans, (n, d, e) => this.jl.apply(n.logic, materialize(d, e)));
+    this.params = this.buildParams(b, diagnostics);
+    this.rules = b.rules.map((r, i) => this.compileRule(r, `/rules/${i}`));
+    if (options.validateFacts === undefined) {
+      b.policies.forEach((p, i) => {
+        if (p.schema !== "facts@1") {
+          diagnostics.push({
+            code: "load/schema",
+            severity: "warning",
+            message: `policy \`${p.id}\` reads \`${p.schema}\`, but facts are validated against \`facts@1\``,
+            pointer: `/policies/${i}/schema`,
+            help: "pass a `validateFacts` option for another schema",
+          });
+        }
+      });
+    }
+  }
+
+  private compileEffect(e: IrEffect, ptr: string): CompiledEffect {
+    return {
+      ir: e,
+      value: e.value === null ? null : compileTree(e.value, `${ptr}/value`, this.ctx),
+      message: e.message === null ? null : compileTree(e.message, `${ptr}/message`, this.ctx),
+    };
+  }
+
+  private compileRule(r: IrRule, ptr: string): CompiledRule {
+    return {
+      ir: r,
+      from: r.effective.from ?? -Infinity,
+      until: r.effective.until ?? Infinity,
+      when: compileTree(r.when, `${ptr}/when`, this.ctx),
+      effect: this.compileEffect(r.effect, `${ptr}/effect`),
+      exceptions: r.exceptions.map((x, j) => ({
+        ir: x,
+        when: compileTree(x.when, `${ptr}/exceptions/${j}/when`, this.ctx),
+        effect: x.effect === null ? null : this.compileEffect(x.effect, `${ptr}/exceptions/${j}/effect`),
+      })),
+    };
+  }
+
+  /** Evaluates every parameter version with both evaluators and lays them out on a timeline. */
+  private buildParams(b: Bundle, diagnostics: LoadDiagnostic[]): ParamTimeline {
+    const empty = nullProto([
+      ["$asOf", null],
+      ["$p", Object.freeze(nullProto([]))],
+      ["$lex", this.lexicons],
+    ]);
+    const versions = b.params.map((p, i) =>
+      p.versions.map((v, j) => {
+        const ptr = `/params/${i}/versions/${j}/value`;
+        let fast: unknown = null;
+        let reference: unknown = null;
+        try {
+          fast = compileTree(v.value, ptr, { ...this.ctx, rootScope: false }).fn(empty, null);
+          reference = this.jl.apply(v.value, empty);
+        } catch (e) {
+          diagnostics.push({
+            code: "load/param-value",
+            severity: "error",
+            message: `the value of parameter \`${p.name}\` cannot be computed: ${(e as Error).message}`,
+            pointer: ptr,
+          });
+        }
+        if (canonicalJson(fast) !== canonicalJson(reference)) {
+          diagnostics.push({
+            code: "load/param-value",
+            severity: "error",
+            message: `the evaluators disagree on the value of parameter \`${p.name}\``,
+            pointer: ptr,
+            help: "this is a bug in the runtime, not in the bundle",
+          });
+        }
+        deepFreeze(fast);
+        deepFreeze(reference);
+        return {
+          from: v.effective.from ?? -Infinity,
+          until: v.effective.until ?? Infinity,
+          fast,
+          reference,
+        };
+      }),
+    );
+    const bounds = new Set<number>([-Infinity]);
+    for (const vs of versions)
+      for (const v of vs) for (const x of [v.from, v.until]) if (Number.isFinite(x)) bounds.add(x);
+    const starts = [...bounds].sort((x, y) => x - y);
+    const fast: Array<Readonly<Record<string, unknown>>> = [];
+    const reference: Array<Readonly<Record<string, unknown>>> = [];
+    for (const t of starts) {
+      const f = nullProto([]);
+      const r = nullProto([]);
+      b.params.forEach((p, i) => {
+        const v = (versions[i] ?? []).find((x) => x.from <= t && t < x.until);
+        f[p.name] = v ? v.fast : null;
+        r[p.name] = v ? v.reference : null;
+      });
+      fast.push(Object.freeze(f));
+      reference.push(Object.freeze(r));
+    }
+    return { starts, fast, reference };
+  }
+
+  private segment(asOf: number): number {
+    const s = this.params.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((s[mid] as number) <= asOf) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  paramsAt(asOf: number): Readonly<Record<string, unknown>> {
+    return this.params.fast[this.segment(asOf)] as Readonly<Record<string, unknown>>;
+  }
+
+  decide(facts: unknown, options: DecideOptions = {}): DecideResult {
+    try {
+      return this.decideInner(facts, options);
+    } catch (e) {
+      return refuse([
+        {
+          code: "eval/internal",
+          pointer: "",
+          message: `internal error: ${(e as Error)?.message ?? String(e)}`,
+          help: "this is a bug in the runtime, not in the facts",
+        },
+      ]);
+    }
+  }
+
+  private resolveAsOf(asOf: DecideOptions["asOf"]): number | DecideError {
+    if (asOf === undefined) return Date.now();
+    let t: number | null = null;
+    if (asOf instanceof Date) t = asOf.getTime();
+    else if (typeof asOf === "number") t = asOf;
+    else if (typeof asOf === "string") t = parseTime(asOf, this.zone);
+    if (t === null || !Number.isSafeInteger(t)) {
+      return {
+        code: "eval/as-of",
+        pointer: "",
+        message: `the as-of instant ${typeof asOf === "string" ? `\`${asOf}\`` : String(asOf)} is not a date or an instant`,
+        help: "give epoch milliseconds, a `Date`, `YYYY-MM-DD` or an RFC 3339 date-time with offset",
+      };
+    }
+    return t;
+  }
+
+  private decideInner(facts: unknown, options: DecideOptions): DecideResult {
+    const explain = options.explain !== false;
+    const reference = options.evaluator === "reference";
+    const asOf = this.resolveAsOf(options.asOf);
+    if (typeof asOf !== "number") return refuse([asOf]);
+    if (facts === null || typeof facts !== "object" || Array.isArray(facts)) {
+      return refuse([{ code: "eval/facts", pointer: "", message: "the facts must be an object" }]);
+    }
+    let warnings: DecideError[] = [];
+    if (options.validate !== false && this.validator !== null) {
+      const v = this.validator(facts, { strict: options.strict === true });
+      if (!v.ok) return refuse(v.errors.map(toDecideError), v.warnings.map(toDecideError));
+      warnings = v.warnings.map(toDecideError);
+    } else if (explain && nestingDepth(facts) > MAX_FACTS_DEPTH) {
+      return refuse([
+        {
+          code: "facts/too-deep",
+          pointer: "",
+          message: `the facts nest deeper than ${MAX_FACTS_DEPTH} levels`,
+        },
+      ]);
+    }
+    const seg = this.segment(asOf);
+    const scope = Object.create(null) as Record<string, unknown>;
+    for (const k of Object.keys(facts)) scope[k] = (facts as Record<string, unknown>)[k];
+    scope.$asOf = asOf;
+    scope.$p = (reference ? this.params.reference : this.params.fast)[seg];
+    scope.$lex = this.lexicons;
+
+    const jl = this.jl;
+    const evaluate: (n: CNode) => unknown = reference
+      ? (n) => jl.apply(n.logic, scope)
+      : (n) => n.fn(scope, null);
+    const explainer = reference ? this.referenceExplainer : this.fastExplainer;
+    const test = explain
+      ? (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
+      : (n: CNode) => truthy(evaluate(n));
+
+    const outcomes: Outcome[] = [];
+    const rules: RuleExplanation[] = [];
+    let strength = 0;
+    for (const r of this.rules) {
+      const ir = r.ir;
+      const entry: RuleExplanation = {
+        rule: ir.id,
+        policy: ir.policy,
+        title: ir.title,
+        status: "not-applicable",
+        because: [],
+      };
+      rules.push(entry);
+      if (!(r.from <= asOf && asOf < r.until)) {
+        entry.status = "not-in-force";
+        entry.effective = {
+          from: ir.effective.from === null ? null : formatRfc3339(ir.effective.from, this.zone),
+          until: ir.effective.until === null ? null : formatRfc3339(ir.effective.until, this.zone),
+        };
+        continue;
+      }
+      let applied: CompiledException | null = null;
+      let appliedBecause: Because[] = [];
+      try {
+        if (!test(r.when, entry.because)) continue;
+        for (const x of r.exceptions) {
+          const because: Because[] = [];
+          if (test(x.when, because)) {
+            applied = x;
+            appliedBecause = because;
+            break;
+          }
+        }
+      } catch (e) {
+        entry.status = "error";
+        entry.error = errorMessage(e);
+        continue;
+      }
+      let effect: CompiledEffect | null;
+      if (applied !== null) {
+        entry.status = "excepted";
+        entry.exception = {
+          id: applied.ir.id,
+          title: applied.ir.title,
+          norms: [...applied.ir.norms],
+          citations: applied.ir.citations.map((c) => ({ ...c })),
+          because: appliedBecause,
+        };
+        effect = applied.effect;
+      } else {
+        entry.status = "fired";
+        effect = r.effect;
+      }
+      if (effect === null) continue;
+      const source = applied !== null ? applied.ir : ir;
+      const outcome = this.outcome(
+        ir,
+        effect,
+        source.norms,
+        source.citations,
+        applied?.ir.id ?? null,
+        evaluate,
+        entry,
+      );
+      outcomes.push(outcome);
+      strength = Math.max(strength, EFFECT_STRENGTH[outcome.effect] ?? 0);
+    }
+    const decision: Decision = {
+      format: "norma-decision/1",
+      verdict: VERDICT_BY_STRENGTH[strength] as Verdict,
+      asOf: formatRfc3339(asOf, this.zone),
+      bundle: this.hash,
+      factsHash: explain ? sha256(canonicalJson(facts)) : null,
+      engine: { name: "norma", version: ENGINE_VERSION, evaluator: reference ? "reference" : "fast" },
+      explained: explain,
+      outcomes,
+      rules,
+    };
+    return { ok: true, decision, warnings, errors: [] };
+  }
+
+  private outcome(
+    rule: IrRule,
+    effect: CompiledEffect,
+    norms: readonly string[],
+    citations: IrRule["citations"],
+    exception: string | null,
+    evaluate: (n: CNode) => unknown,
+    entry: RuleExplanation,
+  ): Outcome {
+    let value: unknown = null;
+    let message: unknown = null;
+    try {
+      if (effect.value !== null) value = evaluate(effect.value);
+      if (effect.message !== null) message = evaluate(effect.message);
+    } catch (e) {
+      entry.error = errorMessage(e);
+    }
+    const valueType = effect.ir.valueType;
+    return {
+      rule: rule.id,
+      policy: rule.policy,
+      effect: effect.ir.kind,
+      label: effect.ir.label,
+      value: toJsonValue(value),
+      valueType,
+      display:
+        value === null || value === undefined
+          ? null
+          : (formatValue(value, valueType ?? "", this.zone) ?? null),
+      message:
+        message === null || message === undefined
+          ? null
+          : typeof message === "string"
+            ? message
+            : stringOf(message),
+      norms: [...norms],
+      citations: citations.map((c) => ({ ...c })),
+      exception,
+    };
+  }
+}
+
+function stringOf(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return JSON.stringify(toJsonValue(v));
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function toDecideError(p: FactsProblem): DecideError {
+  const out: DecideError = { code: p.code, pointer: p.pointer, message: p.message };
+  if (p.expected !== undefined) out.expected = p.expected;
+  if (p.actual !== undefined) out.actual = p.actual;
+  if (p.help !== undefined) out.help = p.help;
+  return out;
+}
+
+function refuse(errors: DecideError[], warnings: DecideError[] = []): DecideResult {
+  return { ok: false, decision: null, errors, warnings };
+}

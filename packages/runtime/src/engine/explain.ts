@@ -1,0 +1,158 @@
+/**
+ * Explanations: which atoms of a condition decided its value.
+ *
+ * The explainer walks the boolean structure of a compiled tree (`and`, `or`, `!`, `!!`, `if`, and
+ * the quantifiers `some`/`all`/`none`) itself, with exactly json-logic-js's control flow, and asks an
+ * atom evaluator for everything else, so the value it returns is the value the plain evaluation
+ * gives (the decision tests check that). With the fast path the atom evaluator is the node's
+ * closure; with the reference it is json-logic-js on the scope the reference would see.
+ *
+ * What decides:
+ * - `and`: false → the first false conjunct; true → every conjunct. `or` dually.
+ * - `!`, `!!`: the operand's atoms (the value flips).
+ * - `if`: the conditions tried, then the branch taken.
+ * - `some`: true → the first element that holds; false → every element. `all` and `none` likewise
+ *   (`all x in L: P` compiles to `none` over `!P`). An empty list decides by itself: its atom is
+ *   the list expression.
+ */
+import type { Because, JsonValue } from "../decision.js";
+import type { IrSpan } from "../ir.js";
+import { type CNode, type Env, varLookup } from "../fast/compile.js";
+import { truthy } from "../fast/std-ops.js";
+import { toJsonValue } from "./json-value.js";
+import { renderLogic } from "./render-logic.js";
+
+/** Evaluates one atom in the current data and environment. */
+export type AtomEvaluator = (node: CNode, data: unknown, env: Env) => unknown;
+
+/** Fact paths read by `node`, outside the quantifiers it contains (their bound names excluded). */
+export function collectPaths(node: CNode): string[] {
+  const out = new Set<string>();
+  collect(node, new Set(), out);
+  return [...out];
+}
+
+function collect(n: CNode, inner: ReadonlySet<string>, out: Set<string>): void {
+  if (n.op === "var") {
+    const k = n.kids[0];
+    if (k && k.isConst && (typeof k.value === "string" || typeof k.value === "number") && k.value !== "") {
+      const path = String(k.value);
+      const first = path.split(".")[0] as string;
+      if (!inner.has(first) && first !== "$lex" && first !== "$asOf") out.add(path);
+    }
+    return;
+  }
+  if (n.quant) {
+    collect(n.quant.list, inner, out);
+    if (n.quant.bind !== null) collect(n.quant.body, new Set([...inner, n.quant.bind]), out);
+    for (const k of n.kids.slice(2)) collect(k, inner, out);
+    return;
+  }
+  for (const k of n.kids) collect(k, inner, out);
+}
+
+/** Builds `because` lists for one bundle (`spans` gives the policy text of each node). */
+export class Explainer {
+  constructor(
+    private readonly spans: Readonly<Record<string, IrSpan>>,
+    private readonly atom: AtomEvaluator,
+  ) {}
+
+  /** Evaluates `node` and appends the atoms that decided its value to `out`; returns the value. */
+  walk(n: CNode, d: unknown, e: Env, out: Because[]): unknown {
+    const kids = n.kids;
+    switch (n.op) {
+      case "and":
+      case "or": {
+        if (kids.length === 0) break;
+        const wantTrue = n.op === "or";
+        const parts: Because[] = [];
+        let cur: unknown;
+        for (const k of kids) {
+          const sub: Because[] = [];
+          cur = this.walk(k, d, e, sub);
+          if (truthy(cur) === wantTrue) {
+            out.push(...sub);
+            return cur;
+          }
+          parts.push(...sub);
+        }
+        out.push(...parts);
+        return cur;
+      }
+      case "!":
+      case "!!": {
+        if (kids.length !== 1) break;
+        const v = truthy(this.walk(kids[0] as CNode, d, e, out));
+        return n.op === "!" ? !v : v;
+      }
+      case "if":
+      case "?:": {
+        if (kids.length === 0) break;
+        let i = 0;
+        for (; i < kids.length - 1; i += 2) {
+          if (truthy(this.walk(kids[i] as CNode, d, e, out)))
+            return this.walk(kids[i + 1] as CNode, d, e, out);
+        }
+        if (kids.length === i + 1) return this.walk(kids[i] as CNode, d, e, out);
+        return null;
+      }
+      case "some":
+      case "all":
+      case "none":
+        if (n.quant) return this.quantifier(n, d, e, out);
+        break;
+    }
+    const v = this.atom(n, d, e);
+    out.push(this.because(n, v, d, e));
+    return v;
+  }
+
+  private quantifier(n: CNode, d: unknown, e: Env, out: Because[]): boolean {
+    const q = n.quant as NonNullable<CNode["quant"]>;
+    const xs = this.atom(q.list, d, e);
+    const kind = n.op as "some" | "all" | "none";
+    if (!Array.isArray(xs) || xs.length === 0) {
+      out.push(this.because(q.list, xs, d, e));
+      return kind === "none";
+    }
+    // The element that decides: the first that holds for some/none, the first that fails for all.
+    const decidingTruth = kind !== "all";
+    const parts: Because[] = [];
+    for (const x of xs) {
+      const sub: Because[] = [];
+      const v =
+        q.bind !== null
+          ? this.walk(q.body, d, { name: q.bind, v: x, up: e }, sub)
+          : this.walk(q.body, x, null, sub);
+      if (truthy(v) === decidingTruth) {
+        out.push(...sub);
+        return kind === "some";
+      }
+      parts.push(...sub);
+    }
+    out.push(...parts);
+    return kind !== "some";
+  }
+
+  /** The atom entry for `n` with value `v`. */
+  because(n: CNode, v: unknown, d: unknown, e: Env): Because {
+    if (n.paths === null) n.paths = collectPaths(n);
+    const saw: Record<string, JsonValue> = {};
+    for (const p of n.paths) {
+      Object.defineProperty(saw, p, {
+        value: toJsonValue(varLookup(d, e, p, undefined)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return { node: n.ptr, text: this.text(n), value: toJsonValue(v), saw };
+  }
+
+  /** The policy text of a node, else a rendering of its IR. */
+  text(n: CNode): string {
+    const span = Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? this.spans[n.ptr] : undefined;
+    return span && typeof span.text === "string" ? span.text : renderLogic(n.logic);
+  }
+}

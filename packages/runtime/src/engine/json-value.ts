@@ -1,0 +1,37 @@
+/**
+ * Runtime values as JSON values, for decisions: rationals become decimal strings, `undefined` and
+ * non-finite numbers `null`, null-prototype scope objects plain objects.
+ */
+import type { JsonValue } from "../decision.js";
+import { isRational } from "../value/rational.js";
+
+const MAX_DEPTH = 64;
+
+/** `value` as a JSON value (see the module comment); nesting beyond 64 levels is cut to `null`. */
+export function toJsonValue(value: unknown, depth = 0): JsonValue {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value + 0 : null;
+    case "object": {
+      if (value === null) return null;
+      if (depth >= MAX_DEPTH) return null;
+      if (isRational(value)) return value.toString();
+      if (Array.isArray(value)) return value.map((v) => toJsonValue(v, depth + 1));
+      const out: Record<string, JsonValue> = {};
+      for (const k of Object.keys(value)) {
+        Object.defineProperty(out, k, {
+          value: toJsonValue((value as Record<string, unknown>)[k], depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,1177 @@
+/**
+ * The fast path: an IR `Logic` tree compiled once into JavaScript closures.
+ *
+ * No code is generated from strings: every closure below is written here, and compiling only picks
+ * and wires them. The result must equal the reference evaluator (json-logic-js plus the `n.*`
+ * operations) on every input, including json-logic-js's coercions and the cases where it throws.
+ *
+ * Specializations (each one checked by the differential test):
+ * - `var` with a constant path: the path is split once; a `$lex.<name>` path in the root scope is a
+ *   constant (lexicons do not change between decisions).
+ * - `in` against a constant list of scalars (a literal or a lexicon): a `Set`.
+ * - `n.glob` with constant patterns: each pattern compiled once to a `RegExp` with
+ *   `micromatch.makeRe`, matched as `micromatch.isMatch` does (empty input never matches; input equal
+ *   to the pattern always does).
+ * - `n.mulr`, `n.d*`, `n.round`, `n.sum`, `n.cmp`: safe-integer arithmetic with exact correction,
+ *   BigInt only when a product leaves the safe range.
+ * - Quantifiers over `{"n.bind": [name, list]}`: the reference copies the whole scope for each
+ *   element; here the body runs against the unchanged scope plus an environment chain (`Env`), one
+ *   small frame per element, and a bound name's depth in the chain is resolved at compile time.
+ *   `n.count`/`map` over `filter` of a bind never build the copies either.
+ * - Pure `n.*` operations over constants are folded at compile time.
+ */
+import micromatch from "micromatch";
+import {
+  bindScope,
+  CMP_OPERATORS,
+  cmpHolds,
+  CUSTOM_OP_ARITY,
+  globPatterns,
+  GLOB_OPTIONS,
+  opAdd,
+  opCmp,
+  opCoalesce,
+  opContains,
+  opContainsAny,
+  opCount,
+  opEnds,
+  opFirst,
+  opGet,
+  opLen,
+  opLower,
+  opMul,
+  opNeg,
+  opRecord,
+  opStarts,
+  opSub,
+  opTrim,
+  sumIntBig,
+  type OpFn,
+} from "../ops/custom.js";
+import { formatValue } from "../ops/format.js";
+import {
+  add,
+  cmp,
+  decFromParts,
+  div,
+  isRoundingMode,
+  mul,
+  mulRound,
+  numberToRational,
+  round,
+  sub,
+  toRational,
+  ZERO,
+  type Rational,
+} from "../value/rational.js";
+import {
+  dayStart,
+  monthOf,
+  naturalDaysBetween,
+  parseTime,
+  plusNaturalDays,
+  prevMonthOf,
+  type Zone,
+} from "../value/time.js";
+import * as std from "./std-ops.js";
+import { isLogic, truthy } from "./std-ops.js";
+
+/** One bound variable: the innermost frame first, `up` towards the outermost. */
+export interface Frame {
+  readonly name: string;
+  readonly v: unknown;
+  readonly up: Env;
+}
+
+/** The bound variables in scope (`null`: none). */
+export type Env = Frame | null;
+
+/** A compiled node: evaluates against the current data and environment. */
+export type Fn = (data: unknown, env: Env) => unknown;
+
+/** What a quantifier node iterates, for explanations. */
+export interface Quant {
+  kind: "some" | "all" | "none" | "filter" | "map" | "reduce";
+  /** The bound name when the list is `{"n.bind": [name, list]}` (the body then sees the outer scope). */
+  bind: string | null;
+  /** The list expression (for a bind, the bind's list argument). */
+  list: CNode;
+  body: CNode;
+}
+
+/** A compiled IR node. Built once at load; read by decisions and explanations. */
+export interface CNode {
+  /** The IR node itself. */
+  readonly logic: unknown;
+  /** JSON pointer of the node in the bundle (`/rules/0/when/and/1`). */
+  readonly ptr: string;
+  /** The operator, or `null` for a literal or an array. */
+  readonly op: string | null;
+  /** The closure. */
+  readonly fn: Fn;
+  /** The argument nodes, in order (for a quantifier: list, body, and reduce's initial value). */
+  readonly kids: readonly CNode[];
+  /** Set on `some`/`all`/`none`/`filter`/`map`/`reduce`. */
+  readonly quant: Quant | null;
+  /** True when the node always gives `value`. */
+  readonly isConst: boolean;
+  readonly value: unknown;
+  /** Fact paths an explanation reports for this node (computed on first use). */
+  paths: string[] | null;
+}
+
+/** What compiling needs to know about the bundle. */
+export interface CompileContext {
+  zone: Zone;
+  /** Lexicon name → words. */
+  lexicons: Readonly<Record<string, readonly string[]>>;
+  /**
+   * True when the data at the top of every tree is the decision's root scope (null prototype, with
+   * `$lex` holding exactly `lexicons`), so lexicon paths can be folded to constants. False for
+   * arbitrary data (the JSON Logic suite, data-supplied logic).
+   */
+  rootScope: boolean;
+  /** Compiled glob patterns, shared by a bundle (`null`: micromatch cannot compile it). */
+  globCache: Map<string, RegExp | null>;
+}
+
+interface Scope {
+  /** The data is the root scope (top level, or inside binds over it). */
+  readonly rootish: boolean;
+  /** Names bound by enclosing binds, outermost first (the runtime env has one frame per name). */
+  readonly bound: readonly string[];
+}
+
+const TOP: Scope = { rootish: true, bound: [] };
+const ELEMENT: Scope = { rootish: false, bound: [] };
+
+/** Escapes one JSON-pointer reference token. */
+export function escapePointer(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * Compiles `logic` (whose JSON pointer in the bundle is `ptr`) into a node tree. Never throws: an
+ * unknown operation compiles to a closure that throws when reached, as json-logic-js does.
+ */
+export function compileTree(logic: unknown, ptr: string, ctx: CompileContext): CNode {
+  return compileNode(logic, ptr, ctx, ctx.rootScope ? TOP : ELEMENT);
+}
+
+/**
+ * Compiles a standalone JSON Logic expression (no bundle) and returns its evaluator. Used for the
+ * JSON Logic shared suite and by tools; `lexicons` default to none and `zone` to Asia/Shanghai.
+ */
+export function compileStandalone(logic: unknown, ctx: CompileContext): (data: unknown) => unknown {
+  const node = compileNode(logic, "", { ...ctx, rootScope: false }, ELEMENT);
+  return (data) => node.fn(data, null);
+}
+
+function node(
+  logic: unknown,
+  ptr: string,
+  op: string | null,
+  fn: Fn,
+  kids: readonly CNode[],
+  quant: Quant | null = null,
+): CNode {
+  return { logic, ptr, op, fn, kids, quant, isConst: false, value: undefined, paths: null };
+}
+
+function constNode(
+  logic: unknown,
+  ptr: string,
+  value: unknown,
+  op: string | null = null,
+  kids: CNode[] = [],
+): CNode {
+  return { logic, ptr, op, fn: () => value, kids, quant: null, isConst: true, value, paths: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope access.
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * `copy[key]` where `copy` is what the reference's `n.bind` builds from `data`
+ * (`Object.assign(Object.create(null), data, …)`): own enumerable properties only.
+ */
+function ownEnum(data: unknown, key: string): unknown {
+  if (data === null || data === undefined) return undefined;
+  return propertyIsEnumerable.call(data, key) ? (data as Record<string, unknown>)[key] : undefined;
+}
+
+function findFrame(env: Env, name: string): Frame | null {
+  for (let f = env; f !== null; f = f.up) if (f.name === name) return f;
+  return null;
+}
+
+/** The scope the reference would see: `data` copied with every bound variable (outermost first). */
+export function materialize(data: unknown, env: Env): unknown {
+  if (env === null) return data;
+  const frames: Frame[] = [];
+  for (let f: Env = env; f !== null; f = f.up) frames.push(f);
+  let scope: unknown = data;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i] as Frame;
+    scope = bindScope(scope, f.name, f.v);
+  }
+  return scope;
+}
+
+/** json-logic-js's `var` against `data` extended by `env`. */
+export function varLookup(data: unknown, env: Env, a: unknown, b: unknown): unknown {
+  const notFound = b === undefined ? null : b;
+  if (a === undefined || a === "" || a === null) return materialize(data, env);
+  const segs = String(a).split(".");
+  let cur: unknown = data;
+  let i = 0;
+  if (env !== null) {
+    const key = segs[0] as string;
+    const f = findFrame(env, key);
+    cur = f !== null ? f.v : ownEnum(data, key);
+    if (cur === undefined) return notFound;
+    i = 1;
+  }
+  for (; i < segs.length; i++) {
+    if (cur === null || cur === undefined) return notFound;
+    cur = (cur as Record<string, unknown>)[segs[i] as string];
+    if (cur === undefined) return notFound;
+  }
+  return cur;
+}
+
+function walkSegments(cur: unknown, segs: readonly string[], from: number, notFound: unknown): unknown {
+  for (let i = from; i < segs.length; i++) {
+    if (cur === null || cur === undefined) return notFound;
+    cur = (cur as Record<string, unknown>)[segs[i] as string];
+    if (cur === undefined) return notFound;
+  }
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiler.
+
+function compileNode(logic: unknown, ptr: string, ctx: CompileContext, s: Scope): CNode {
+  if (Array.isArray(logic)) {
+    const kids = logic.map((l, i) => compileNode(l, `${ptr}/${i}`, ctx, s));
+    if (kids.every((k) => k.isConst))
+      return constNode(logic, ptr, Object.freeze(kids.map((k) => k.value)), null, kids);
+    const fns = kids.map((k) => k.fn);
+    return node(logic, ptr, null, (d, e) => fns.map((f) => f(d, e)), kids);
+  }
+  if (!isLogic(logic)) return constNode(logic, ptr, logic);
+  const op = Object.keys(logic)[0] as string;
+  const raw = logic[op];
+  const args: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const argPtr = (i: number) =>
+    Array.isArray(raw) ? `${ptr}/${escapePointer(op)}/${i}` : `${ptr}/${escapePointer(op)}`;
+  switch (op) {
+    case "if":
+    case "?:":
+      return compileIf(logic, ptr, op, args, argPtr, ctx, s);
+    case "and":
+    case "or":
+      return compileAndOr(logic, ptr, op, args, argPtr, ctx, s);
+    case "some":
+    case "all":
+    case "none":
+    case "filter":
+    case "map":
+    case "reduce":
+      return compileQuantifier(logic, ptr, op, args, argPtr, ctx, s);
+  }
+  const kids = args.map((a, i) => compileNode(a, argPtr(i), ctx, s));
+  if (op === "var") return compileVar(logic, ptr, kids, ctx, s);
+  if (Object.prototype.hasOwnProperty.call(CUSTOM_OP_ARITY, op))
+    return compileCustom(logic, ptr, op, kids, ctx);
+  return compileStd(logic, ptr, op, kids, ctx);
+}
+
+function compileIf(
+  logic: unknown,
+  ptr: string,
+  op: string,
+  args: unknown[],
+  argPtr: (i: number) => string,
+  ctx: CompileContext,
+  s: Scope,
+): CNode {
+  const kids = args.map((a, i) => compileNode(a, argPtr(i), ctx, s));
+  const fns = kids.map((k) => k.fn);
+  const n = fns.length;
+  if (n === 3) {
+    const [c, t, f] = fns as [Fn, Fn, Fn];
+    return node(logic, ptr, op, (d, e) => (truthy(c(d, e)) ? t(d, e) : f(d, e)), kids);
+  }
+  return node(
+    logic,
+    ptr,
+    op,
+    (d, e) => {
+      let i = 0;
+      for (; i < n - 1; i += 2) {
+        if (truthy((fns[i] as Fn)(d, e))) return (fns[i + 1] as Fn)(d, e);
+      }
+      if (n === i + 1) return (fns[i] as Fn)(d, e);
+      return null;
+    },
+    kids,
+  );
+}
+
+function compileAndOr(
+  logic: unknown,
+  ptr: string,
+  op: string,
+  args: unknown[],
+  argPtr: (i: number) => string,
+  ctx: CompileContext,
+  s: Scope,
+): CNode {
+  const kids = args.map((a, i) => compileNode(a, argPtr(i), ctx, s));
+  const fns = kids.map((k) => k.fn);
+  if (op === "and") {
+    if (fns.length === 2) {
+      const [a, b] = fns as [Fn, Fn];
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const x = a(d, e);
+          return truthy(x) ? b(d, e) : x;
+        },
+        kids,
+      );
+    }
+    return node(
+      logic,
+      ptr,
+      op,
+      (d, e) => {
+        let cur: unknown;
+        for (const f of fns) {
+          cur = f(d, e);
+          if (!truthy(cur)) return cur;
+        }
+        return cur;
+      },
+      kids,
+    );
+  }
+  if (fns.length === 2) {
+    const [a, b] = fns as [Fn, Fn];
+    return node(
+      logic,
+      ptr,
+      op,
+      (d, e) => {
+        const x = a(d, e);
+        return truthy(x) ? x : b(d, e);
+      },
+      kids,
+    );
+  }
+  return node(
+    logic,
+    ptr,
+    op,
+    (d, e) => {
+      let cur: unknown;
+      for (const f of fns) {
+        cur = f(d, e);
+        if (truthy(cur)) return cur;
+      }
+      return cur;
+    },
+    kids,
+  );
+}
+
+/** `{"n.bind": [name, list]}` with a constant name: the name and the list expression. */
+function asBind(logic: unknown): { name: string; list: unknown } | null {
+  if (!isLogic(logic)) return null;
+  const v = logic["n.bind"];
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== "string") return null;
+  return { name: v[0], list: v[1] };
+}
+
+const UNDEFINED_LOGIC = undefined;
+
+function compileQuantifier(
+  logic: unknown,
+  ptr: string,
+  op: string,
+  args: unknown[],
+  argPtr: (i: number) => string,
+  ctx: CompileContext,
+  s: Scope,
+): CNode {
+  const kind = op as Quant["kind"];
+  const bind = kind === "reduce" ? null : asBind(args[0]);
+  if (bind === null) {
+    const list = compileNode(args[0], argPtr(0), ctx, s);
+    const body =
+      args.length > 1
+        ? compileNode(args[1], argPtr(1), ctx, ELEMENT)
+        : constNode(UNDEFINED_LOGIC, argPtr(1), undefined);
+    const kids = [list, body];
+    const quant: Quant = { kind, bind: null, list, body };
+    const L = list.fn;
+    const B = body.fn;
+    switch (kind) {
+      case "some":
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            if (!Array.isArray(xs) || !xs.length) return false;
+            for (let i = 0; i < xs.length; i++) if (truthy(B(xs[i], null))) return true;
+            return false;
+          },
+          kids,
+          quant,
+        );
+      case "all":
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            if (!Array.isArray(xs) || !xs.length) return false;
+            for (let i = 0; i < xs.length; i++) if (!truthy(B(xs[i], null))) return false;
+            return true;
+          },
+          kids,
+          quant,
+        );
+      case "none":
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            if (!Array.isArray(xs) || !xs.length) return true;
+            for (let i = 0; i < xs.length; i++) if (truthy(B(xs[i], null))) return false;
+            return true;
+          },
+          kids,
+          quant,
+        );
+      case "filter":
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            if (!Array.isArray(xs)) return [];
+            return xs.filter((x) => truthy(B(x, null)));
+          },
+          kids,
+          quant,
+        );
+      case "map": {
+        const inner = asFilterOfBind(args[0]);
+        if (inner !== null)
+          return compileMapOfFilter(logic, ptr, op, list, args[1], argPtr(1), inner.name, ctx, s);
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            if (!Array.isArray(xs)) return [];
+            return xs.map((x) => B(x, null));
+          },
+          kids,
+          quant,
+        );
+      }
+      case "reduce": {
+        const initial = args[2] !== undefined ? compileNode(args[2], argPtr(2), ctx, s) : null;
+        if (initial) kids.push(initial);
+        const I = initial ? initial.fn : null;
+        return node(
+          logic,
+          ptr,
+          op,
+          (d, e) => {
+            const xs = L(d, e);
+            const init = I ? I(d, e) : null;
+            if (!Array.isArray(xs)) return init;
+            return xs.reduce(
+              (accumulator: unknown, current: unknown) => B({ current, accumulator }, null),
+              init,
+            );
+          },
+          kids,
+          quant,
+        );
+      }
+    }
+  }
+  const name = bind.name;
+  const list = compileNode(bind.list, `${argPtr(0)}/n.bind/1`, ctx, s);
+  const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
+  const body =
+    args.length > 1
+      ? compileNode(args[1], argPtr(1), ctx, inner)
+      : constNode(UNDEFINED_LOGIC, argPtr(1), undefined);
+  const kids = [list, body];
+  const quant: Quant = { kind, bind: name, list, body };
+  const L = list.fn;
+  const B = body.fn;
+  switch (kind) {
+    case "some":
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const xs = L(d, e);
+          if (!Array.isArray(xs) || !xs.length) return false;
+          for (let i = 0; i < xs.length; i++) if (truthy(B(d, { name, v: xs[i], up: e }))) return true;
+          return false;
+        },
+        kids,
+        quant,
+      );
+    case "all":
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const xs = L(d, e);
+          if (!Array.isArray(xs) || !xs.length) return false;
+          for (let i = 0; i < xs.length; i++) if (!truthy(B(d, { name, v: xs[i], up: e }))) return false;
+          return true;
+        },
+        kids,
+        quant,
+      );
+    case "none":
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const xs = L(d, e);
+          if (!Array.isArray(xs) || !xs.length) return true;
+          for (let i = 0; i < xs.length; i++) if (truthy(B(d, { name, v: xs[i], up: e }))) return false;
+          return true;
+        },
+        kids,
+        quant,
+      );
+    case "filter":
+      // The reference returns the matching scope copies; only a bare filter needs them built.
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const xs = L(d, e);
+          const out: unknown[] = [];
+          if (!Array.isArray(xs)) return out;
+          let base: unknown = undefined;
+          for (let i = 0; i < xs.length; i++) {
+            if (truthy(B(d, { name, v: xs[i], up: e }))) {
+              if (base === undefined) base = materialize(d, e);
+              out.push(bindScope(base, name, xs[i]));
+            }
+          }
+          return out;
+        },
+        kids,
+        quant,
+      );
+    default:
+      // "map" (reduce never takes this path).
+      return node(
+        logic,
+        ptr,
+        op,
+        (d, e) => {
+          const xs = L(d, e);
+          if (!Array.isArray(xs)) return [];
+          const out = new Array<unknown>(xs.length);
+          for (let i = 0; i < xs.length; i++) out[i] = B(d, { name, v: xs[i], up: e });
+          return out;
+        },
+        kids,
+        quant,
+      );
+  }
+}
+
+/** `{"filter": [{"n.bind": [name, list]}, P]}`: the bound name. */
+function asFilterOfBind(logic: unknown): { name: string } | null {
+  if (!isLogic(logic)) return null;
+  const v = logic["filter"];
+  if (!Array.isArray(v) || v.length < 1) return null;
+  const b = asBind(v[0]);
+  return b === null ? null : { name: b.name };
+}
+
+/**
+ * `{"map": [{"filter": [bind, P]}, V]}` (how `find` compiles): the reference maps `V` over the
+ * matching scope copies; here `V` runs against the outer scope with the element bound.
+ */
+function compileMapOfFilter(
+  logic: unknown,
+  ptr: string,
+  op: string,
+  filter: CNode,
+  valueLogic: unknown,
+  valuePtr: string,
+  name: string,
+  ctx: CompileContext,
+  s: Scope,
+): CNode {
+  const fq = filter.quant as Quant;
+  const body = compileNode(valueLogic, valuePtr, ctx, { rootish: s.rootish, bound: [...s.bound, name] });
+  const L = fq.list.fn;
+  const P = fq.body.fn;
+  const V = body.fn;
+  const quant: Quant = { kind: "map", bind: name, list: filter, body };
+  return node(
+    logic,
+    ptr,
+    op,
+    (d, e) => {
+      const xs = L(d, e);
+      const out: unknown[] = [];
+      if (!Array.isArray(xs)) return out;
+      for (let i = 0; i < xs.length; i++) {
+        const f: Frame = { name, v: xs[i], up: e };
+        if (truthy(P(d, f))) out.push(V(d, f));
+      }
+      return out;
+    },
+    [filter, body],
+    quant,
+  );
+}
+
+function compileVar(logic: unknown, ptr: string, kids: CNode[], ctx: CompileContext, s: Scope): CNode {
+  const [pathNode, defNode] = kids;
+  const allFns = kids.map((k) => k.fn);
+  const generic = () =>
+    node(
+      logic,
+      ptr,
+      "var",
+      (d, e) => {
+        const vals = allFns.map((f) => f(d, e));
+        return varLookup(d, e, vals[0], vals[1]);
+      },
+      kids,
+    );
+  if (kids.length > 2 || (pathNode !== undefined && !pathNode.isConst)) return generic();
+  const a = pathNode?.value;
+  const D: Fn | null = defNode === undefined ? null : defNode.fn;
+  if (a === undefined || a === "" || a === null) {
+    return node(
+      logic,
+      ptr,
+      "var",
+      (d, e) => {
+        if (D) D(d, e);
+        return materialize(d, e);
+      },
+      kids,
+    );
+  }
+  let segs: string[];
+  try {
+    segs = String(a).split(".");
+  } catch {
+    return generic();
+  }
+  const first = segs[0] as string;
+  const depth = s.bound.lastIndexOf(first);
+  if (
+    depth < 0 &&
+    s.rootish &&
+    ctx.rootScope &&
+    first === "$lex" &&
+    segs.length === 2 &&
+    defNode === undefined
+  ) {
+    const words = Object.prototype.hasOwnProperty.call(ctx.lexicons, segs[1] as string)
+      ? ctx.lexicons[segs[1] as string]
+      : undefined;
+    if (words !== undefined) return constNode(logic, ptr, words, "var", kids);
+  }
+  const notFound = (d: unknown, e: Env) => (D === null ? null : D(d, e));
+  if (depth >= 0) {
+    const up = s.bound.length - 1 - depth;
+    return node(
+      logic,
+      ptr,
+      "var",
+      (d, e) => {
+        const nf = notFound(d, e);
+        let f = e as Frame;
+        for (let i = 0; i < up; i++) f = f.up as Frame;
+        const v = f.v;
+        if (v === undefined) return nf;
+        return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
+      },
+      kids,
+    );
+  }
+  if (s.bound.length > 0 && !(s.rootish && ctx.rootScope)) {
+    // Inside a bind over non-root data: the reference reads a copy holding own enumerable properties.
+    return node(
+      logic,
+      ptr,
+      "var",
+      (d, e) => {
+        const nf = notFound(d, e);
+        const v = ownEnum(d, first);
+        if (v === undefined) return nf;
+        return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
+      },
+      kids,
+    );
+  }
+  if (D === null && segs.length === 1) {
+    return node(
+      logic,
+      ptr,
+      "var",
+      (d) => {
+        if (d === null || d === undefined) return null;
+        const v = (d as Record<string, unknown>)[first];
+        return v === undefined ? null : v;
+      },
+      kids,
+    );
+  }
+  if (D === null && segs.length === 2) {
+    const second = segs[1] as string;
+    return node(
+      logic,
+      ptr,
+      "var",
+      (d) => {
+        if (d === null || d === undefined) return null;
+        const v = (d as Record<string, unknown>)[first];
+        if (v === null || v === undefined) return null;
+        const w = (v as Record<string, unknown>)[second];
+        return w === undefined ? null : w;
+      },
+      kids,
+    );
+  }
+  return node(logic, ptr, "var", (d, e) => walkSegments(d, segs, 0, notFound(d, e)), kids);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data-supplied logic (`missing` keys are evaluated as logic by json-logic-js).
+
+function evalDataLogic(x: unknown, d: unknown, e: Env, ctx: CompileContext): unknown {
+  if (!Array.isArray(x) && !isLogic(x)) return x;
+  return compileNode(x, "", { ...ctx, rootScope: false }, ELEMENT).fn(materialize(d, e), null);
+}
+
+function missingOp(d: unknown, e: Env, vals: unknown[], ctx: CompileContext): unknown[] {
+  const keys = Array.isArray(vals[0]) ? (vals[0] as unknown[]) : vals;
+  const out: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const parts = Array.isArray(key) ? (key as unknown[]) : [key];
+    const ev = parts.map((p) => evalDataLogic(p, d, e, ctx));
+    const value = varLookup(d, e, ev[0], ev[1]);
+    if (value === null || value === "") out.push(key);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard operations.
+
+function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
+  const fns = kids.map((k) => k.fn);
+  const n = fns.length;
+  const all = (d: unknown, e: Env) => {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = (fns[i] as Fn)(d, e);
+    return out;
+  };
+  const mk = (fn: Fn) => node(logic, ptr, op, fn, kids);
+  const a = fns[0];
+  const b = fns[1];
+  const binary = (f: (x: unknown, y: unknown) => unknown): CNode => {
+    if (n === 2) {
+      const [x, y] = fns as [Fn, Fn];
+      return mk((d, e) => f(x(d, e), y(d, e)));
+    }
+    return mk((d, e) => {
+      const v = all(d, e);
+      return f(v[0], v[1]);
+    });
+  };
+  switch (op) {
+    case "===":
+      return binary((x, y) => x === y);
+    case "!==":
+      return binary((x, y) => x !== y);
+    case "==":
+      return binary(std.looseEq);
+    case "!=":
+      return binary((x, y) => !std.looseEq(x, y));
+    case ">":
+      return binary(std.gt);
+    case ">=":
+      return binary(std.ge);
+    case "%":
+      return binary(std.mod);
+    case "/":
+      return binary(std.divide);
+    case "<":
+    case "<=": {
+      const f = op === "<" ? std.lt : std.le;
+      if (n === 2 && a && b) return mk((d, e) => f(a(d, e), b(d, e), undefined));
+      return mk((d, e) => {
+        const v = all(d, e);
+        return f(v[0], v[1], v[2]);
+      });
+    }
+    case "!":
+      if (n === 1 && a) return mk((d, e) => !truthy(a(d, e)));
+      return mk((d, e) => !truthy(all(d, e)[0]));
+    case "!!":
+      if (n === 1 && a) return mk((d, e) => truthy(a(d, e)));
+      return mk((d, e) => truthy(all(d, e)[0]));
+    case "log":
+      return mk((d, e) => all(d, e)[0]);
+    case "in": {
+      const list = kids[1];
+      if (n === 2 && a && list?.isConst && Array.isArray(list.value) && list.value.every(isScalar)) {
+        const set = new Set<unknown>(list.value);
+        return mk((d, e) => set.has(a(d, e)));
+      }
+      return binary(std.inOp);
+    }
+    case "cat":
+      return mk((d, e) => std.cat(all(d, e)));
+    case "substr":
+      return mk((d, e) => {
+        const v = all(d, e);
+        return std.substr(v[0], v[1], v[2]);
+      });
+    case "+":
+      return mk((d, e) => std.plus(all(d, e)));
+    case "*":
+      return mk((d, e) => std.times(all(d, e)));
+    case "-":
+      return mk((d, e) => {
+        const v = all(d, e);
+        return std.minus(v[0], v[1]);
+      });
+    case "min":
+      return mk((d, e) => std.min(all(d, e)));
+    case "max":
+      return mk((d, e) => std.max(all(d, e)));
+    case "merge":
+      return mk((d, e) => std.merge(all(d, e)));
+    case "missing":
+      return mk((d, e) => missingOp(d, e, all(d, e), ctx));
+    case "missing_some":
+      return mk((d, e) => {
+        const v = all(d, e);
+        const need = v[0];
+        const options = v[1];
+        const opts = Array.isArray(options) ? (options as unknown[]) : [options];
+        const areMissing = missingOp(
+          d,
+          e,
+          opts.map((o) => evalDataLogic(o, d, e, ctx)),
+          ctx,
+        );
+        return (options as { length: number }).length - areMissing.length >= (need as number)
+          ? []
+          : areMissing;
+      });
+    default:
+      return mk((d, e) => {
+        all(d, e);
+        throw new Error(`Unrecognized operation ${op}`);
+      });
+  }
+}
+
+function isScalar(x: unknown): boolean {
+  return x === null || typeof x === "string" || typeof x === "number" || typeof x === "boolean";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom operations.
+
+function makeRe(pattern: string, cache: Map<string, RegExp | null>): RegExp | null {
+  let re = cache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = micromatch.makeRe(pattern, GLOB_OPTIONS);
+    } catch {
+      re = null;
+    }
+    if (cache.size < 10_000) cache.set(pattern, re);
+  }
+  return re;
+}
+
+/**
+ * A matcher equal to `micromatch.isMatch(s, patterns)`, or `null` when a pattern cannot be compiled
+ * (the operation then gives `null`, as in the reference).
+ */
+export function globMatcher(
+  patterns: readonly string[],
+  cache: Map<string, RegExp | null>,
+): ((s: string) => boolean) | null {
+  const res: Array<[string, RegExp]> = [];
+  for (const p of patterns) {
+    const re = makeRe(p, cache);
+    if (re === null) return null;
+    res.push([p, re]);
+  }
+  if (res.length === 1) {
+    const [p, re] = res[0] as [string, RegExp];
+    return (s) => s !== "" && (s === p || re.test(s));
+  }
+  return (s) => {
+    if (s === "") return false;
+    for (const [p, re] of res) if (s === p || re.test(s)) return true;
+    return false;
+  };
+}
+
+/** Fast `n.sum(list, "int")`: numbers while safe, BigInt from the first unsafe partial sum. */
+function sumIntFast(list: unknown): number | null {
+  if (!Array.isArray(list)) return null;
+  let s = 0;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (x === null || x === undefined) continue;
+    if (!Number.isSafeInteger(x)) return null;
+    const t = s + (x as number);
+    if (!Number.isSafeInteger(t)) return sumIntBig(list);
+    s = t;
+  }
+  return s + 0;
+}
+
+function sumDecFast(list: unknown): Rational | null {
+  if (!Array.isArray(list)) return null;
+  let s: Rational = ZERO;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (x === null || x === undefined) continue;
+    const r = toRational(x);
+    if (r === null) return null;
+    s = add(s, r);
+  }
+  return s;
+}
+
+function decBinaryFast(f: (a: Rational, b: Rational) => Rational | null) {
+  return (a: unknown, b: unknown) => {
+    const x = toRational(a);
+    const y = toRational(b);
+    return x === null || y === null ? null : f(x, y);
+  };
+}
+
+function fastCmp(op: unknown): ((a: unknown, b: unknown) => boolean | null) | null {
+  if (typeof op !== "string" || !CMP_OPERATORS.includes(op)) return null;
+  return (a, b) => {
+    if (typeof a === "number" && typeof b === "number") {
+      if (a !== a || b !== b) return false;
+      return cmpHolds(op, a < b ? -1 : a > b ? 1 : 0);
+    }
+    return opCmp(op, a, b, cmp);
+  };
+}
+
+/** The fast implementation of every pure custom operation (not `n.bind`) for `zone`. */
+function fastOps(zone: Zone, ctx: CompileContext): Record<string, OpFn> {
+  return {
+    "n.count": opCount,
+    "n.sum": (list: unknown, kind: unknown) =>
+      kind === "int" ? sumIntFast(list) : kind === "dec" ? sumDecFast(list) : null,
+    "n.first": opFirst,
+    "n.get": opGet,
+    "n.record": opRecord,
+    "n.coalesce": opCoalesce,
+    "n.add": opAdd,
+    "n.sub": opSub,
+    "n.mul": opMul,
+    "n.neg": opNeg,
+    "n.cmp": (op: unknown, a: unknown, b: unknown) => {
+      const f = fastCmp(op);
+      return f === null ? null : f(a, b);
+    },
+    "n.dec": decFromParts,
+    "n.todec": numberToRational,
+    "n.dadd": decBinaryFast(add),
+    "n.dsub": decBinaryFast(sub),
+    "n.dmul": decBinaryFast(mul),
+    "n.ddiv": decBinaryFast(div),
+    "n.dcmp": (a: unknown, b: unknown) => {
+      const x = toRational(a);
+      const y = toRational(b);
+      return x === null || y === null ? null : cmp(x, y);
+    },
+    "n.round": (x: unknown, mode: unknown) => {
+      if (!isRoundingMode(mode)) return null;
+      const r = toRational(x);
+      return r === null ? null : round(r, mode);
+    },
+    "n.mulr": (i: unknown, x: unknown, mode: unknown) => {
+      if (!isRoundingMode(mode) || !Number.isSafeInteger(i)) return null;
+      const r = toRational(x);
+      return r === null ? null : mulRound(i as number, r, mode);
+    },
+    "n.time": (t: unknown) => parseTime(t, zone),
+    "n.day": (t: unknown) => dayStart(t, zone),
+    "n.plus_natural_days": (t: unknown, n: unknown) => plusNaturalDays(t, n, zone),
+    "n.natural_days_between": (a: unknown, b: unknown) => naturalDaysBetween(a, b, zone),
+    "n.month": (t: unknown) => monthOf(t, zone),
+    "n.prev_month": (t: unknown) => prevMonthOf(t, zone),
+    "n.len": opLen,
+    "n.contains": opContains,
+    "n.starts": opStarts,
+    "n.ends": opEnds,
+    "n.contains_any": opContainsAny,
+    "n.glob": (s: unknown, patterns: unknown) => {
+      const list = globPatterns(patterns);
+      if (typeof s !== "string" || list === null) return null;
+      const m = globMatcher(list, ctx.globCache);
+      return m === null ? null : m(s);
+    },
+    "n.lower": opLower,
+    "n.trim": opTrim,
+    "n.fmt": (value: unknown, type: unknown) => formatValue(value, type, zone),
+  };
+}
+
+const fastOpsCache = new WeakMap<CompileContext, Record<string, OpFn>>();
+
+function opsFor(ctx: CompileContext): Record<string, OpFn> {
+  let ops = fastOpsCache.get(ctx);
+  if (!ops) {
+    ops = fastOps(ctx.zone, ctx);
+    fastOpsCache.set(ctx, ops);
+  }
+  return ops;
+}
+
+function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
+  const fns = kids.map((k) => k.fn);
+  const n = fns.length;
+  const mk = (fn: Fn) => node(logic, ptr, op, fn, kids);
+  if (op === "n.bind") {
+    return mk((d, e) => {
+      const v = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) v[i] = (fns[i] as Fn)(d, e);
+      const name = v[0];
+      const list = v[1];
+      if (typeof name !== "string") return null;
+      if (!Array.isArray(list)) return [];
+      const base = materialize(d, e);
+      return list.map((x: unknown) => bindScope(base, name, x));
+    });
+  }
+  const impl = opsFor(ctx)[op] as OpFn;
+  // Pure operations over constants are computed once.
+  if (kids.every((k) => k.isConst)) {
+    const value = impl(...kids.map((k) => k.value));
+    return constNode(logic, ptr, isFrozenSafe(value), op, kids);
+  }
+  const a = fns[0] as Fn;
+  const b = fns[1] as Fn;
+  const c = fns[2] as Fn;
+  const k1 = kids[1];
+  const k2 = kids[2];
+  switch (op) {
+    case "n.count": {
+      const f = kids[0];
+      if (n === 1 && f?.quant?.kind === "filter" && f.quant.bind !== null) {
+        const name = f.quant.bind;
+        const L = f.quant.list.fn;
+        const P = f.quant.body.fn;
+        return mk((d, e) => {
+          const xs = L(d, e);
+          if (!Array.isArray(xs)) return 0;
+          let count = 0;
+          for (let i = 0; i < xs.length; i++) if (truthy(P(d, { name, v: xs[i], up: e }))) count++;
+          return count;
+        });
+      }
+      break;
+    }
+    case "n.glob": {
+      if (n === 2 && k1?.isConst) {
+        const list = globPatterns(k1.value);
+        const m = list === null ? null : globMatcher(list, ctx.globCache);
+        if (m === null) return mk((d, e) => (a(d, e), null));
+        return mk((d, e) => {
+          const x = a(d, e);
+          return typeof x === "string" ? m(x) : null;
+        });
+      }
+      break;
+    }
+    case "n.cmp": {
+      const k0 = kids[0];
+      if (n === 3 && k0?.isConst) {
+        const f = fastCmp(k0.value);
+        if (f === null) return mk((d, e) => (b(d, e), c(d, e), null));
+        return mk((d, e) => f(b(d, e), c(d, e)));
+      }
+      break;
+    }
+    case "n.round":
+    case "n.fmt":
+    case "n.sum":
+      if (n === 2 && k1?.isConst) {
+        const second = k1.value;
+        return mk((d, e) => impl(a(d, e), second));
+      }
+      break;
+    case "n.mulr":
+      if (n === 3 && k2?.isConst) {
+        const mode = k2.value;
+        if (!isRoundingMode(mode)) return mk((d, e) => (a(d, e), b(d, e), null));
+        return mk((d, e) => {
+          const i = a(d, e);
+          const x = b(d, e);
+          if (!Number.isSafeInteger(i)) return null;
+          const r = toRational(x);
+          return r === null ? null : mulRound(i as number, r, mode);
+        });
+      }
+      break;
+  }
+  if (n === 1) return mk((d, e) => impl(a(d, e)));
+  if (n === 2) return mk((d, e) => impl(a(d, e), b(d, e)));
+  if (n === 3) return mk((d, e) => impl(a(d, e), b(d, e), c(d, e)));
+  return mk((d, e) => impl(...fns.map((f) => f(d, e))));
+}
+
+/** Constants handed out by many decisions are frozen, so a caller cannot change them for the next. */
+function isFrozenSafe<T>(value: T): T {
+  if (value !== null && typeof value === "object") Object.freeze(value);
+  return value;
+}
