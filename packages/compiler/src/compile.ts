@@ -224,7 +224,7 @@ class Compiler {
     if (u.kind === "NameRef") {
       const b = this.binding(u);
       if (b.kind === "fact") return b.path;
-      if (b.kind === "bound") return `$${b.name}`;
+      if (b.kind === "bound") return boundVar(b.name);
       return null;
     }
     if (u.kind === "MemberExpr") {
@@ -240,7 +240,7 @@ class Compiler {
       case "fact":
         return this.timeRead({ var: b.path }, this.typeOf(e));
       case "bound":
-        return this.timeRead({ var: `$${b.name}` }, this.typeOf(e));
+        return this.timeRead({ var: boundVar(b.name) }, this.typeOf(e));
       case "let":
         return this.expr(b.decl.value);
       case "param":
@@ -400,7 +400,7 @@ class Compiler {
   }
 
   private quantifier(e: A.QuantifierExpr): Logic {
-    const name = `$${e.variable.name}`;
+    const name = boundVar(e.variable.name);
     const bind = { "n.bind": [name, this.expr(e.collection)] };
     const body = this.expr(e.body);
     switch (e.quantifier) {
@@ -418,6 +418,15 @@ class Compiler {
         return { "n.first": [{ map: [{ filter: [bind, body] }, { var: name }] }] };
     }
   }
+}
+
+/**
+ * The scope key of a bound variable: `$` + its name, except that the names the runtime reserves
+ * (`$p`, `$lex`, `$asOf`, docs/ir.md) get a second `$` (`any p in …` binds `$$p`); no identifier
+ * starts with `$`, so `$$…` can never collide with another variable.
+ */
+function boundVar(name: string): string {
+  return name === "p" || name === "lex" || name === "asOf" ? `$$${name}` : `$${name}`;
 }
 
 /** `{"n.dec": [numerator, denominator]}` for a decimal string divided by `scale`. */
