@@ -570,8 +570,10 @@ export class AstBuilder {
     const a = slice(previous.left);
     const b = slice(previous.right);
     const c = slice(right);
-    if (a && b && c) return `write \`${a} ${previous.op} ${b} and ${b} ${op} ${c}\``;
-    return "join two comparisons with `and`: `a < b and b < c`";
+    const ordering = ["<", "<=", ">", ">="];
+    if (a && b && c && ordering.includes(previous.op) && ordering.includes(op))
+      return `write \`${a} ${previous.op} ${b} and ${b} ${op} ${c}\``;
+    return "put parentheses around the comparison that comes first, or join two comparisons with `and`";
   }
 
   private testTail(node: CstNode, left: A.Expr): { expr: A.Expr; opText: string; right: A.Expr | null } {

@@ -14,3 +14,4 @@ export {
   type DiagnosticJson,
 } from "./render-diagnostic.js";
 export { printPolicy, formatText, PRINT_WIDTH } from "./print-policy.js";
+export { PARSE_DIAGNOSTIC_CODES, type ParseDiagnosticCode } from "./parse-codes.js";

@@ -74,9 +74,9 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     this.count = 0;
   }
 
-  private encode(info: SyntaxErrorInfo): string {
+  private encode(info: SyntaxErrorInfo, at: IToken | undefined): string {
     this.count++;
-    if (this.count > MAX_SYNTAX_ERRORS) throw new TooManyErrorsError();
+    if (this.count > MAX_SYNTAX_ERRORS) throw new TooManyErrorsError(at);
     return JSON.stringify(info);
   }
 
@@ -139,20 +139,26 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     const { expected, actual, previous, ruleName } = options;
     const found = describeActual(actual);
     if (ruleName === "policyFile" && expected === EOF) {
-      return this.encode({
-        code: "parse/unexpected-token",
-        message: `expected a declaration (\`rule\`, \`param\`, \`let\`, \`lexicon\` or \`source\`), found ${found}`,
-        ...(tokenMatcher(actual, T.Policy)
-          ? { help: "a file declares one policy; move this one to a file of its own" }
-          : {}),
-      });
+      return this.encode(
+        {
+          code: "parse/unexpected-token",
+          message: `expected a declaration (\`rule\`, \`param\`, \`let\`, \`lexicon\` or \`source\`), found ${found}`,
+          ...(tokenMatcher(actual, T.Policy)
+            ? { help: "a file declares one policy; move this one to a file of its own" }
+            : {}),
+        },
+        actual,
+      );
     }
     if (ruleName === "citation" && expected === T.StringToken) {
-      return this.encode({
-        code: "parse/missing-citation-quote",
-        message: `expected the quoted words of the cited line${this.citationContext(previous)}, found ${found}`,
-        help: 'a citation quotes its source line verbatim: `cite FIL:43 "…"`',
-      });
+      return this.encode(
+        {
+          code: "parse/missing-citation-quote",
+          message: `expected the quoted words of the cited line${this.citationContext(previous)}, found ${found}`,
+          help: 'a citation quotes its source line verbatim: `cite FIL:43 "…"`',
+        },
+        actual,
+      );
     }
     const info: SyntaxErrorInfo = {
       code: codeFor(actual),
@@ -160,16 +166,19 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     };
     const help = helpFor([expected], actual, ruleName);
     if (help) info.help = help;
-    return this.encode(info);
+    return this.encode(info, actual);
   }
 
   buildNotAllInputParsedMessage(options: { firstRedundant: IToken; ruleName: string }): string {
-    return this.encode({
-      code: "parse/unexpected-token",
-      message: `unexpected ${describeActual(options.firstRedundant)} after the end of the ${
-        options.ruleName === "policyFile" ? "policy" : "expression"
-      }`,
-    });
+    return this.encode(
+      {
+        code: "parse/unexpected-token",
+        message: `unexpected ${describeActual(options.firstRedundant)} after the end of the ${
+          options.ruleName === "policyFile" ? "policy" : "expression"
+        }`,
+      },
+      options.firstRedundant,
+    );
   }
 
   buildNoViableAltMessage(options: {
@@ -188,7 +197,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     };
     const help = helpFor(firsts, actual, options.ruleName);
     if (help) info.help = help;
-    return this.encode(info);
+    return this.encode(info, actual);
   }
 
   buildEarlyExitMessage(options: {
@@ -207,7 +216,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     };
     const help = helpFor(firsts, actual, options.ruleName);
     if (help) info.help = help;
-    return this.encode(info);
+    return this.encode(info, actual);
   }
 }
 

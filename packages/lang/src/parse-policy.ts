@@ -54,23 +54,20 @@ export function parsePolicy(text: string, file: string): Result<PolicyFile | nul
   try {
     return parseUnsafe(text, file);
   } catch (error) {
-    // INVARIANT: reaching this is a bug in the parser, never the user's fault; the file is still
-    // reported (not thrown) so that one bad file cannot stop a run over many.
-    if (process.env["NORMA_DEBUG"]) console.error(error);
-    const message =
-      error instanceof RangeError ? "the file is nested too deeply to parse" : "internal parser error";
+    // INVARIANT: the guards above make a stack overflow unreachable; should one happen anyway,
+    // it is reported (not thrown) so that one file cannot stop a run over many. Any other
+    // exception is a bug in the parser and propagates.
+    if (!(error instanceof RangeError)) throw error;
     return {
       value: null,
       diagnostics: [
         {
-          code: error instanceof RangeError ? "parse/too-deep" : "parse/internal-error",
+          code: "parse/too-deep",
           severity: "error",
-          message: error instanceof RangeError ? message : `${message}: ${String(error).slice(0, 200)}`,
+          message: "the file is nested too deeply to parse",
           span: { start: 0, end: 0 },
           file,
-          ...(error instanceof RangeError
-            ? { help: "split deeply nested expressions with `let` declarations" }
-            : {}),
+          help: "split deeply nested expressions with `let` declarations",
         },
       ],
     };
@@ -86,6 +83,7 @@ function parseUnsafe(text: string, file: string): Result<PolicyFile | null> {
   parser.begin(tokens);
   let cst: CstNode | undefined;
   let aborted = false;
+  let stoppedAt: IToken | undefined;
   try {
     cst = parser.policyFile();
   } catch (error) {
@@ -94,6 +92,15 @@ function parseUnsafe(text: string, file: string): Result<PolicyFile | null> {
       diagnostics.push(tooDeep(error.token, text, file));
     } else if (error instanceof TooManyErrorsError) {
       aborted = true;
+      stoppedAt = error.token;
+      diagnostics.push({
+        code: "parse/too-many-errors",
+        severity: "error",
+        message: `stopped after ${MAX_SYNTAX_ERRORS} syntax errors`,
+        span: tokenSpan(stoppedAt, tokens, text),
+        file,
+        help: "fix the first errors and run again; later ones often follow from them",
+      });
     } else throw error;
   }
   const syntax = syntaxDiagnostics(
@@ -103,17 +110,6 @@ function parseUnsafe(text: string, file: string): Result<PolicyFile | null> {
     file,
     lexed.diagnostics,
   );
-  if (aborted && messages.count > MAX_SYNTAX_ERRORS) {
-    const last = syntax[syntax.length - 1];
-    diagnostics.push({
-      code: "parse/too-many-errors",
-      severity: "error",
-      message: `stopped after ${MAX_SYNTAX_ERRORS} syntax errors`,
-      span: last ? last.span : { start: 0, end: 0 },
-      file,
-      help: "fix the first errors and run again; later ones often follow from them",
-    });
-  }
   if (aborted || !cst) return { value: null, diagnostics: sortDiagnostics([...diagnostics, ...syntax]) };
 
   const builder = new AstBuilder(text, file, (holeText, starts, ends, b) =>
@@ -141,6 +137,14 @@ function parseUnsafe(text: string, file: string): Result<PolicyFile | null> {
   }
   const value = builder.policyFile(cst, lexed.comments);
   return { value, diagnostics: sortDiagnostics([...diagnostics, ...syntax, ...builder.diagnostics]) };
+}
+
+function tokenSpan(token: IToken | undefined, tokens: IToken[], text: string): Span {
+  if (token && Number.isFinite(token.startOffset))
+    return { start: token.startOffset, end: token.endOffset! + 1 };
+  const last = tokens[tokens.length - 1];
+  const end = last ? last.endOffset! + 1 : text.length;
+  return { start: end, end };
 }
 
 function capped(list: Diagnostic[], max: number, file: string, what: string): Diagnostic[] {

@@ -34,7 +34,7 @@ export class TooDeepError extends Error {
 
 /** Thrown by the error message provider once a file has produced too many syntax errors. */
 export class TooManyErrorsError extends Error {
-  constructor() {
+  constructor(readonly token: IToken | undefined) {
     super("too many errors");
   }
 }

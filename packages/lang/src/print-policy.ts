@@ -209,7 +209,9 @@ function paramClauses(d: A.ParamDecl): Clause[] {
     if (v.citations.length === 1) {
       // one citation stays on the version's line when it fits
       end = v.citations[0]!.span.end;
-      out.push(clause(2, group([head, indent([line, citationDoc(v.citations[0]!)])]), { start: v.span.start, end }));
+      out.push(
+        clause(2, group([head, indent([line, citationDoc(v.citations[0]!)])]), { start: v.span.start, end }),
+      );
     } else {
       out.push(clause(2, head, { start: v.span.start, end }));
       for (const c of v.citations) out.push(clause(4, citationDoc(c), c.span));
@@ -468,7 +470,11 @@ function exprDoc(e: A.Expr): Doc {
         const p = BINARY_PRECEDENCE[e.op];
         const operands = chainOperands(e, e.op);
         const [first, ...rest] = operands;
-        return group([expr(first!, p), indent(rest.map((o) => [line, e.op, " ", expr(o, p + 1)]))]);
+        // operators lead the broken lines (+2); an operand's own breaks go deeper (+4)
+        return group([
+          indent(indent(expr(first!, p))),
+          indent(rest.map((o) => [line, e.op, " ", indent(expr(o, p + 1))])),
+        ]);
       }
       const p = BINARY_PRECEDENCE[e.op];
       const leftMin = p === 4 ? 5 : p;
