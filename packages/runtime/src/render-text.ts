@@ -4,6 +4,7 @@
  * did not act.
  */
 import type { Because, Decision, JsonValue, Outcome, RuleExplanation } from "./decision.js";
+import { displayPath } from "./engine/render-logic.js";
 
 function short(v: JsonValue, max = 80): string {
   const s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? "null");
@@ -13,7 +14,7 @@ function short(v: JsonValue, max = 80): string {
 function becauseLine(b: Because): string {
   const saw = Object.entries(b.saw)
     .filter(([path]) => path !== b.text)
-    .map(([path, v]) => `${path} = ${short(v, 60)}`);
+    .map(([path, v]) => `${displayPath(path)} = ${short(v, 60)}`);
   const head = `\`${b.text}\` is ${short(b.value)}`;
   return saw.length > 0 ? `${head} (${saw.join(", ")})` : head;
 }

@@ -22,6 +22,17 @@ const INFIX: Record<string, string> = {
 
 const MAX = 200;
 
+/**
+ * An IR path as the policy wrote it: `$p.cap` → `cap`, `$lex.words` → `words`, `$asOf` → `as_of`,
+ * a bound `$c.name` → `c.name`; fact paths unchanged.
+ */
+export function displayPath(path: string): string {
+  if (path === "$asOf") return "as_of";
+  if (path.startsWith("$p.")) return path.slice(3);
+  if (path.startsWith("$lex.")) return path.slice(5);
+  return path.startsWith("$") ? path.slice(1) : path;
+}
+
 /** A one-line rendering of `logic`, at most about 200 characters. */
 export function renderLogic(logic: unknown): string {
   const s = render(logic, 0);
@@ -40,7 +51,7 @@ function render(logic: unknown, depth: number): string {
   const r = (x: unknown) => render(x, depth + 1);
   if (op === "var") {
     const path = args[0];
-    return typeof path === "string" && path !== "" ? path.replace(/^\$p\./, "") : r(path);
+    return typeof path === "string" && path !== "" ? displayPath(path) : r(path);
   }
   if (op === "!" && args.length === 1) return `not ${r(args[0])}`;
   if ((op === "and" || op === "or") && args.length > 0) return args.map((a) => `(${r(a)})`).join(` ${op} `);

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson, hashBundle, nestingDepth, sha256 } from "../../src/value/canonical.js";
+import { Rational } from "../../src/value/rational.js";
+
+describe("canonical JSON", () => {
+  it("sorts keys by UTF-16 units, drops white space, writes numbers as JSON.stringify does", () => {
+    expect(canonicalJson({ b: [1, { d: 1e21, c: -0 }], a: "x", é: true, Z: null })).toBe(
+      '{"Z":null,"a":"x","b":[1,{"c":0,"d":1e+21}],"é":true}',
+    );
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+    expect(canonicalJson([undefined, NaN])).toBe("[null,null]");
+    expect(canonicalJson(Rational.small(1, 8))).toBe('"0.125"');
+  });
+
+  it("hashes with a sha256: prefix", () => {
+    expect(sha256("")).toBe("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("leaves hash and spans out of the bundle hash", () => {
+    const body = { format: "norma-bundle/1", rules: [] };
+    expect(hashBundle({ ...body, hash: "x", spans: { "/a": 1 } })).toBe(hashBundle(body));
+    expect(hashBundle({ ...body, zone: "UTC" })).not.toBe(hashBundle(body));
+  });
+});
+
+describe("nestingDepth", () => {
+  it("measures without recursion, cycles included", () => {
+    expect(nestingDepth(1)).toBe(0);
+    expect(nestingDepth([])).toBe(1);
+    expect(nestingDepth({ a: [{ b: [] }] })).toBe(4);
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestingDepth(deep)).toBe(100_001);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = { back: cyclic };
+    expect(nestingDepth(cyclic)).toBe(Infinity);
+    const shared = { x: 1 };
+    expect(nestingDepth({ a: shared, b: [shared] })).toBe(3);
+  });
+});
