@@ -39,7 +39,9 @@ const mediaOfName = (s: string): Medium[] => {
 
 /** Finds the official checks and third-party moderation in all units and server files. */
 export function findModeration(ctx: ExtractContext, units: Unit[], files: SourceFile[]): ModerationResult {
-  const functionNames = new Set(files.filter((f) => f.cloudFunction !== undefined).map((f) => f.cloudFunction as string));
+  const functionNames = new Set(
+    files.filter((f) => f.cloudFunction !== undefined).map((f) => f.cloudFunction as string),
+  );
 
   // Who calls which cloud function.
   const invocations = new Map<string, Place[]>();
@@ -61,7 +63,9 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
       cloudEdges.set(u.cloudFunction, s);
     }
   };
-  const dynamicCallers = units.some((u) => u.scripts.some((s) => s.scan.callFunctions.some((c) => c.name === null)));
+  const dynamicCallers = units.some((u) =>
+    u.scripts.some((s) => s.scan.callFunctions.some((c) => c.name === null)),
+  );
   for (const u of units) {
     if (u.vendored) continue;
     for (const { file, scan } of u.scripts) {
@@ -69,7 +73,11 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
         if (c.name !== null) {
           addInvocation(c.name, ctx.place(file.rel, c.line, c.column), u);
           if (!functionNames.has(c.name) && u.region === "client" && functionNames.size > 0) {
-            ctx.warn("extract/unresolved-cloud-function", `\`${file.rel}\` calls cloud function \`${c.name}\`, which is not in the cloud-function root`, [{ file: file.rel, line: c.line }]);
+            ctx.warn(
+              "extract/unresolved-cloud-function",
+              `\`${file.rel}\` calls cloud function \`${c.name}\`, which is not in the cloud-function root`,
+              [{ file: file.rel, line: c.line }],
+            );
           }
         }
       }
@@ -96,7 +104,10 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
 
   const security: SecurityFinding[] = [];
   const moderation: ModerationFinding[] = [];
-  const scopeScans = (u: Unit): Unit["scripts"] => (u.region === "cloud" && u.cloudFunction ? units.filter((v) => v.cloudFunction === u.cloudFunction).flatMap((v) => v.scripts) : u.scripts);
+  const scopeScans = (u: Unit): Unit["scripts"] =>
+    u.region === "cloud" && u.cloudFunction
+      ? units.filter((v) => v.cloudFunction === u.cloudFunction).flatMap((v) => v.scripts)
+      : u.scripts;
 
   for (const u of units) {
     if (u.vendored) continue;
@@ -105,7 +116,14 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
       const readsSuggest = scope.some((s) => s.scan.readsSuggest.length > 0);
       const readsErrcode = scope.some((s) => s.scan.readsErrcode.length > 0);
       for (const c of scan.securityCalls) {
-        const isReached = u.region === "client" ? true : u.region === "cloud" ? (u.cloudFunction ? reached.has(u.cloudFunction) : false) : null;
+        const isReached =
+          u.region === "client"
+            ? true
+            : u.region === "cloud"
+              ? u.cloudFunction
+                ? reached.has(u.cloudFunction)
+                : false
+              : null;
         const f: SecurityFinding = {
           api: c.api,
           style: c.style,
@@ -118,7 +136,11 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
           reachedBy: u.cloudFunction ? (invocations.get(u.cloudFunction) ?? []) : [],
           readsSuggest,
           handlesRiskyErrcode: readsErrcode,
-          guardsPages: u.cloudFunction ? [...(callerPages.get(u.cloudFunction) ?? [])].sort() : u.page ? [u.page] : [],
+          guardsPages: u.cloudFunction
+            ? [...(callerPages.get(u.cloudFunction) ?? [])].sort()
+            : u.page
+              ? [u.page]
+              : [],
           at: ctx.place(file.rel, c.line, c.column),
         };
         security.push(f);
@@ -138,7 +160,14 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
           media,
           region: u.region,
           cloudFunction: u.cloudFunction ?? null,
-          reached: u.region === "client" ? true : u.region === "cloud" ? (u.cloudFunction ? reached.has(u.cloudFunction) : false) : null,
+          reached:
+            u.region === "client"
+              ? true
+              : u.region === "cloud"
+                ? u.cloudFunction
+                  ? reached.has(u.cloudFunction)
+                  : false
+                : null,
           beforePublish: laterWrite ? true : null,
           at: ctx.place(file.rel, m.line, m.column),
         };
@@ -182,7 +211,17 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
       }
       for (const m of MODERATION_ENDPOINTS) {
         const col = l.indexOf(m.host);
-        if (col >= 0) moderation.push({ provider: m.provider, how: `endpoint \`${m.host}\``, media: mediaOfName(m.host), region: "server", cloudFunction: null, reached: null, beforePublish: null, at: ctx.place(f.rel, i + 1, col + 1) });
+        if (col >= 0)
+          moderation.push({
+            provider: m.provider,
+            how: `endpoint \`${m.host}\``,
+            media: mediaOfName(m.host),
+            region: "server",
+            cloudFunction: null,
+            reached: null,
+            beforePublish: null,
+            at: ctx.place(f.rel, i + 1, col + 1),
+          });
       }
     });
   }
@@ -190,7 +229,12 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
   // Declared permissions of cloud calls: cloudfunctions/<fn>/config.json { permissions: { openapi: [...] } }.
   const declaredOpenapi: ModerationResult["declaredOpenapi"] = [];
   for (const f of files) {
-    if (f.kind !== "json" || f.cloudFunction === undefined || !f.rel.endsWith(`/${f.cloudFunction}/config.json`)) continue;
+    if (
+      f.kind !== "json" ||
+      f.cloudFunction === undefined ||
+      !f.rel.endsWith(`/${f.cloudFunction}/config.json`)
+    )
+      continue;
     const text = ctx.text(f.rel);
     if (text === undefined) continue;
     const json = parseJsonLocated(text);
@@ -199,16 +243,28 @@ export function findModeration(ctx: ExtractContext, units: Unit[], files: Source
     perms.forEach((p, i) => {
       if (typeof p !== "string" || !/^security\./.test(p)) return;
       const lc = json.positions.get(`/permissions/openapi/${i}`) ?? { line: 1, column: 1 };
-      declaredOpenapi.push({ api: p, cloudFunction: f.cloudFunction as string, at: ctx.place(f.rel, lc.line, lc.column) });
+      declaredOpenapi.push({
+        api: p,
+        cloudFunction: f.cloudFunction as string,
+        at: ctx.place(f.rel, lc.line, lc.column),
+      });
     });
   }
 
   for (const s of security) {
     if (s.region === "cloud" && s.reached === false) {
-      ctx.warn("extract/check-never-called", `\`${s.api}\` in cloud function \`${s.cloudFunction ?? "?"}\` is never called: no client code calls \`${s.cloudFunction ?? "?"}\``, [{ file: s.at.file, line: s.at.line }]);
+      ctx.warn(
+        "extract/check-never-called",
+        `\`${s.api}\` in cloud function \`${s.cloudFunction ?? "?"}\` is never called: no client code calls \`${s.cloudFunction ?? "?"}\``,
+        [{ file: s.at.file, line: s.at.line }],
+      );
     }
     if (s.version === 2 && !s.readsSuggest) {
-      ctx.warn("extract/check-only-errcode", `\`${s.api}\` (v2) at \`${s.at.file}:${s.at.line}\` never reads \`result.suggest\`; errcode 0 only says the request succeeded`, [{ file: s.at.file, line: s.at.line }]);
+      ctx.warn(
+        "extract/check-only-errcode",
+        `\`${s.api}\` (v2) at \`${s.at.file}:${s.at.line}\` never reads \`result.suggest\`; errcode 0 only says the request succeeded`,
+        [{ file: s.at.file, line: s.at.line }],
+      );
     }
   }
   return { security, moderation, declaredOpenapi, invocations };

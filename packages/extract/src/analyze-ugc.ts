@@ -29,17 +29,38 @@ export const UGC_PLACE_KEYWORDS: ReadonlyArray<[RegExp, UgcPlace]> = [
   [/profile|userinfo|user-info|edit-?info|account|资料/i, "profile"],
 ];
 
-const VISIBLE: ReadonlySet<UgcPlace> = new Set(["chat", "comment", "forum", "live", "social_log", "note", "review", "danmaku", "sticker", "photo"]);
+const VISIBLE: ReadonlySet<UgcPlace> = new Set([
+  "chat",
+  "comment",
+  "forum",
+  "live",
+  "social_log",
+  "note",
+  "review",
+  "danmaku",
+  "sticker",
+  "photo",
+]);
 
-const NOT_CONTENT = /search|搜索|query|keyword|手机|电话|验证码|密码|phone|mobile|code|password|captcha|身份证|金额|amount|price|数量/i;
+const NOT_CONTENT =
+  /search|搜索|query|keyword|手机|电话|验证码|密码|phone|mobile|code|password|captcha|身份证|金额|amount|price|数量/i;
 
 function isTextInput(el: TemplateElement): boolean {
-  if (el.tag === "textarea" || el.tag === "editor" || el.tag === "van-field" || el.tag === "t-textarea" || el.tag === "u-textarea" || el.tag === "uni-easyinput") {
+  if (
+    el.tag === "textarea" ||
+    el.tag === "editor" ||
+    el.tag === "van-field" ||
+    el.tag === "t-textarea" ||
+    el.tag === "u-textarea" ||
+    el.tag === "uni-easyinput"
+  ) {
     return !NOT_CONTENT.test(`${el.attrs["placeholder"] ?? ""} ${el.attrs["label"] ?? ""}`);
   }
-  if (el.tag !== "input" && el.tag !== "t-input" && el.tag !== "u-input" && el.tag !== "u--input") return false;
+  if (el.tag !== "input" && el.tag !== "t-input" && el.tag !== "u-input" && el.tag !== "u--input")
+    return false;
   const type = el.attrs["type"] ?? "text";
-  if (type !== "text" || el.attrs["confirm-type"] === "search" || el.attrs["password"] !== undefined) return false;
+  if (type !== "text" || el.attrs["confirm-type"] === "search" || el.attrs["password"] !== undefined)
+    return false;
   const hint = Object.entries(el.attrs)
     .filter(([k]) => /placeholder|bind|@|on[A-Z]|name|id|class|model|value/.test(k))
     .map(([, v]) => v)
@@ -78,7 +99,8 @@ export function findUgc(ctx: ExtractContext, units: Unit[]): UgcFinding[] {
         const row = componentPrivacyOf(el.tag, u.components.get(el.tag));
         if (row) {
           const api = componentApi(row, el.attrs);
-          const accept = el.attrs["accept"] ?? el.attrs["file-mediatype"] ?? el.attrs["media-type"] ?? "image";
+          const accept =
+            el.attrs["accept"] ?? el.attrs["file-mediatype"] ?? el.attrs["media-type"] ?? "image";
           if (api !== "chooseMessageFile") {
             if (accept !== "video") addMedium("image", elPlace(el));
             if (accept === "video" || accept === "media" || accept === "all") addMedium("video", elPlace(el));
@@ -103,10 +125,15 @@ export function findUgc(ctx: ExtractContext, units: Unit[]): UgcFinding[] {
 
     const sinks: UgcFinding["sinks"] = [];
     for (const { file, scan } of u.scripts) {
-      for (const w of scan.dbWrites) sinks.push({ ...ctx.place(file.rel, w.line, w.column), kind: "database", target: w.collection });
-      for (const c of scan.callFunctions) sinks.push({ ...ctx.place(file.rel, c.line, c.column), kind: "cloud-function", target: c.name });
-      for (const r of scan.requests) if (r.method === "POST" || r.method === "PUT") sinks.push({ ...ctx.place(file.rel, r.line, r.column), kind: "post", target: r.url });
-      for (const up of scan.uploads) sinks.push({ ...ctx.place(file.rel, up.line, up.column), kind: "upload", target: null });
+      for (const w of scan.dbWrites)
+        sinks.push({ ...ctx.place(file.rel, w.line, w.column), kind: "database", target: w.collection });
+      for (const c of scan.callFunctions)
+        sinks.push({ ...ctx.place(file.rel, c.line, c.column), kind: "cloud-function", target: c.name });
+      for (const r of scan.requests)
+        if (r.method === "POST" || r.method === "PUT")
+          sinks.push({ ...ctx.place(file.rel, r.line, r.column), kind: "post", target: r.url });
+      for (const up of scan.uploads)
+        sinks.push({ ...ctx.place(file.rel, up.line, up.column), kind: "upload", target: null });
     }
     if (sinks.length === 0) continue;
     const targets = sinks.map((s) => s.target ?? "").filter(Boolean);
@@ -114,14 +141,48 @@ export function findUgc(ctx: ExtractContext, units: Unit[]): UgcFinding[] {
     if (media.size > 0) {
       const place = placeOf(u, targets);
       const inputs = [...media.values()].flat().sort((a, b) => a.line - b.line);
-      out.push({ place, media: sortMedia([...media.keys()]), page, unit: u.stem, visibleToOthers: VISIBLE.has(place), inputs, sinks, at: inputs[0] as Place });
+      out.push({
+        place,
+        media: sortMedia([...media.keys()]),
+        page,
+        unit: u.stem,
+        visibleToOthers: VISIBLE.has(place),
+        inputs,
+        sinks,
+        at: inputs[0] as Place,
+      });
     }
-    if (nickname.length > 0) out.push({ place: "nickname", media: ["text"], page, unit: u.stem, visibleToOthers: false, inputs: nickname, sinks, at: nickname[0] as Place });
-    if (avatar.length > 0) out.push({ place: "avatar", media: ["image"], page, unit: u.stem, visibleToOthers: false, inputs: avatar, sinks, at: avatar[0] as Place });
+    if (nickname.length > 0)
+      out.push({
+        place: "nickname",
+        media: ["text"],
+        page,
+        unit: u.stem,
+        visibleToOthers: false,
+        inputs: nickname,
+        sinks,
+        at: nickname[0] as Place,
+      });
+    if (avatar.length > 0)
+      out.push({
+        place: "avatar",
+        media: ["image"],
+        page,
+        unit: u.stem,
+        visibleToOthers: false,
+        inputs: avatar,
+        sinks,
+        at: avatar[0] as Place,
+      });
   }
   // Nicknames, avatars and profiles are seen by others when the mini program has a social surface.
   const social = out.some((f) => VISIBLE.has(f.place));
-  for (const f of out) if ((f.place === "nickname" || f.place === "avatar" || f.place === "profile" || f.place === "signature") && social) f.visibleToOthers = true;
+  for (const f of out)
+    if (
+      (f.place === "nickname" || f.place === "avatar" || f.place === "profile" || f.place === "signature") &&
+      social
+    )
+      f.visibleToOthers = true;
   return out;
 }
 

@@ -15,8 +15,17 @@ export interface AppConfig {
   /** The file the pages were read from. */
   file: string;
   pages: Array<Located<{ path: string }>>;
-  subpackages: Array<Located<{ root: string; name: string | null; independent: boolean; pages: Array<Located<{ path: string }>> }>>;
-  plugins: Array<Located<{ alias: string; provider: string; version: string | null; subpackage: string | null }>>;
+  subpackages: Array<
+    Located<{
+      root: string;
+      name: string | null;
+      independent: boolean;
+      pages: Array<Located<{ path: string }>>;
+    }>
+  >;
+  plugins: Array<
+    Located<{ alias: string; provider: string; version: string | null; subpackage: string | null }>
+  >;
   requiredPrivateInfos: Array<Located<{ api: string }>>;
   requiredBackgroundModes: Array<Located<{ mode: string }>>;
   permissions: Array<Located<{ scope: string; desc: string | null }>>;
@@ -54,13 +63,24 @@ class ConfigView {
   }
 
   at(pointer: string): Place {
-    const lc: LineColumn = this.json.positions.get(pointer) ?? this.json.positions.get("") ?? { line: 1, column: 1 };
+    const lc: LineColumn = this.json.positions.get(pointer) ??
+      this.json.positions.get("") ?? { line: 1, column: 1 };
     return this.ctx.place(this.file, lc.line, lc.column);
   }
 }
 
 function emptyConfig(file: string): AppConfig {
-  return { file, pages: [], subpackages: [], plugins: [], requiredPrivateInfos: [], requiredBackgroundModes: [], permissions: [], usePrivacyCheck: null, pageTitles: new Map() };
+  return {
+    file,
+    pages: [],
+    subpackages: [],
+    plugins: [],
+    requiredPrivateInfos: [],
+    requiredBackgroundModes: [],
+    permissions: [],
+    usePrivacyCheck: null,
+    pageTitles: new Map(),
+  };
 }
 
 /** Reads `pages`, `subpackages`, `plugins`, `requiredPrivateInfos`, … from an app.json-shaped view. */
@@ -88,7 +108,8 @@ function readAppJsonShape(cfg: AppConfig, v: ConfigView, base = ""): void {
       const sPages = rec["pages"];
       if (Array.isArray(sPages)) {
         sPages.forEach((p, j) => {
-          if (typeof p === "string") sp.pages.push({ path: `${root}/${p}`, at: v.at(`${base}/${key}/${i}/pages/${j}`) });
+          if (typeof p === "string")
+            sp.pages.push({ path: `${root}/${p}`, at: v.at(`${base}/${key}/${i}/pages/${j}`) });
         });
       }
       cfg.subpackages.push(sp);
@@ -106,7 +127,13 @@ function readPlugins(cfg: AppConfig, v: ConfigView, pointer: string, subpackage:
   for (const [alias, p] of Object.entries(plugins)) {
     const rec = asRecord(p);
     if (!rec || typeof rec["provider"] !== "string") continue;
-    cfg.plugins.push({ alias, provider: rec["provider"], version: typeof rec["version"] === "string" ? rec["version"] : null, subpackage, at: v.at(`${pointer}/${escapePointer(alias)}`) });
+    cfg.plugins.push({
+      alias,
+      provider: rec["provider"],
+      version: typeof rec["version"] === "string" ? rec["version"] : null,
+      subpackage,
+      at: v.at(`${pointer}/${escapePointer(alias)}`),
+    });
   }
 }
 
@@ -114,20 +141,26 @@ function readPrivacyKeys(cfg: AppConfig, v: ConfigView, base: string): void {
   const infos = v.get(`${base}/requiredPrivateInfos`);
   if (Array.isArray(infos)) {
     infos.forEach((a, i) => {
-      if (typeof a === "string") cfg.requiredPrivateInfos.push({ api: a, at: v.at(`${base}/requiredPrivateInfos/${i}`) });
+      if (typeof a === "string")
+        cfg.requiredPrivateInfos.push({ api: a, at: v.at(`${base}/requiredPrivateInfos/${i}`) });
     });
   }
   const modes = v.get(`${base}/requiredBackgroundModes`);
   if (Array.isArray(modes)) {
     modes.forEach((m, i) => {
-      if (typeof m === "string") cfg.requiredBackgroundModes.push({ mode: m, at: v.at(`${base}/requiredBackgroundModes/${i}`) });
+      if (typeof m === "string")
+        cfg.requiredBackgroundModes.push({ mode: m, at: v.at(`${base}/requiredBackgroundModes/${i}`) });
     });
   }
   const perm = asRecord(v.get(`${base}/permission`));
   if (perm) {
     for (const [scope, d] of Object.entries(perm)) {
       const desc = asRecord(d)?.["desc"];
-      cfg.permissions.push({ scope, desc: typeof desc === "string" ? desc : null, at: v.at(`${base}/permission/${escapePointer(scope)}`) });
+      cfg.permissions.push({
+        scope,
+        desc: typeof desc === "string" ? desc : null,
+        at: v.at(`${base}/permission/${escapePointer(scope)}`),
+      });
     }
   }
   const upc = v.get(`${base}/__usePrivacyCheck__`);
@@ -142,12 +175,23 @@ export function locatedFromScript(code: string, file: string): LocatedJson {
   const positions = new Map<string, LineColumn>();
   let ast: AnyNode;
   try {
-    ast = parse(code, { sourceType: "unambiguous", errorRecovery: true, plugins: /\.tsx?$/.test(file) ? ["typescript"] : ["jsx"] }) as unknown as AnyNode;
+    ast = parse(code, {
+      sourceType: "unambiguous",
+      errorRecovery: true,
+      plugins: /\.tsx?$/.test(file) ? ["typescript"] : ["jsx"],
+    }) as unknown as AnyNode;
   } catch (e) {
     const loc = (e as { loc?: { line: number; column: number } }).loc;
-    return { value: undefined, positions, error: { message: "cannot parse the config", line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1 } };
+    return {
+      value: undefined,
+      positions,
+      error: { message: "cannot parse the config", line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1 },
+    };
   }
-  const lc = (n: AnyNode): LineColumn => ({ line: n.loc?.start.line ?? 1, column: (n.loc?.start.column ?? 0) + 1 });
+  const lc = (n: AnyNode): LineColumn => ({
+    line: n.loc?.start.line ?? 1,
+    column: (n.loc?.start.column ?? 0) + 1,
+  });
   const convert = (n: AnyNode, pointer: string, depth: number): unknown => {
     if (depth > 32) return null;
     switch (n.type) {
@@ -156,7 +200,12 @@ export function locatedFromScript(code: string, file: string): LocatedJson {
         for (const p of n.properties as AnyNode[]) {
           if (p.type !== "ObjectProperty") continue;
           const k = p.key as AnyNode;
-          const key = k.type === "Identifier" && !p.computed ? (k.name as string) : k.type === "StringLiteral" ? (k.value as string) : null;
+          const key =
+            k.type === "Identifier" && !p.computed
+              ? (k.name as string)
+              : k.type === "StringLiteral"
+                ? (k.value as string)
+                : null;
           if (key === null) continue;
           const child = `${pointer}/${escapePointer(key)}`;
           positions.set(child, lc(p));
@@ -175,7 +224,9 @@ export function locatedFromScript(code: string, file: string): LocatedJson {
       case "BooleanLiteral":
         return n.value;
       case "TemplateLiteral":
-        return (n.expressions as unknown[]).length === 0 ? ((n.quasis as Array<{ value: { cooked: string } }>)[0]?.value.cooked ?? "") : null;
+        return (n.expressions as unknown[]).length === 0
+          ? ((n.quasis as Array<{ value: { cooked: string } }>)[0]?.value.cooked ?? "")
+          : null;
       case "TSAsExpression":
       case "TSSatisfiesExpression":
       case "ParenthesizedExpression":
@@ -194,7 +245,10 @@ export function locatedFromScript(code: string, file: string): LocatedJson {
     if (found || depth > 64) return;
     if (n.type === "ObjectExpression") {
       const pages = (n.properties as AnyNode[]).find(
-        (p) => p.type === "ObjectProperty" && (((p.key as AnyNode).type === "Identifier" && (p.key as AnyNode).name === "pages") || ((p.key as AnyNode).type === "StringLiteral" && (p.key as AnyNode).value === "pages")),
+        (p) =>
+          p.type === "ObjectProperty" &&
+          (((p.key as AnyNode).type === "Identifier" && (p.key as AnyNode).name === "pages") ||
+            ((p.key as AnyNode).type === "StringLiteral" && (p.key as AnyNode).value === "pages")),
       );
       if (pages && (pages.value as AnyNode).type === "ArrayExpression") {
         found = n;
@@ -202,15 +256,24 @@ export function locatedFromScript(code: string, file: string): LocatedJson {
       }
     }
     for (const key of Object.keys(n)) {
-      if (key === "loc" || key === "extra" || key === "leadingComments" || key === "trailingComments") continue;
+      if (key === "loc" || key === "extra" || key === "leadingComments" || key === "trailingComments")
+        continue;
       const v = n[key];
       if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c === "object" && typeof (c as AnyNode).type === "string") search(c as AnyNode, depth + 1);
-      } else if (v && typeof v === "object" && typeof (v as AnyNode).type === "string") search(v as AnyNode, depth + 1);
+        for (const c of v)
+          if (c && typeof c === "object" && typeof (c as AnyNode).type === "string")
+            search(c as AnyNode, depth + 1);
+      } else if (v && typeof v === "object" && typeof (v as AnyNode).type === "string")
+        search(v as AnyNode, depth + 1);
     }
   };
   search(ast, 0);
-  if (!found) return { value: undefined, positions, error: { message: "no object with a `pages` array", line: 1, column: 1 } };
+  if (!found)
+    return {
+      value: undefined,
+      positions,
+      error: { message: "no object with a `pages` array", line: 1, column: 1 },
+    };
   positions.set("", lc(found));
   return { value: convert(found, "", 0), positions };
 }
@@ -241,7 +304,13 @@ export function readAppConfig(ctx: ExtractContext, d: Discovery): AppConfig | nu
           const rec = asRecord(s);
           if (!rec || typeof rec["root"] !== "string") return;
           const root = rec["root"].replace(/\/+$/, "");
-          const sp: AppConfig["subpackages"][number] = { root, name: typeof rec["name"] === "string" ? rec["name"] : null, independent: rec["independent"] === true, pages: [], at: v.at(`/${key}/${i}`) };
+          const sp: AppConfig["subpackages"][number] = {
+            root,
+            name: typeof rec["name"] === "string" ? rec["name"] : null,
+            independent: rec["independent"] === true,
+            pages: [],
+            at: v.at(`/${key}/${i}`),
+          };
           const sPages = rec["pages"];
           if (Array.isArray(sPages)) {
             sPages.forEach((p, j) => {
@@ -277,9 +346,13 @@ export function readAppConfig(ctx: ExtractContext, d: Discovery): AppConfig | nu
       const offset = text.slice(0, text.indexOf(code.replace(/^\(|\)$/g, ""))).split("\n").length - 1;
       code = "\n".repeat(Math.max(0, offset)) + code;
     }
-    json = code.trimStart().startsWith("{") ? parseJsonLocated(code) : locatedFromScript(code, file.replace(/\.wpy$/, ".js"));
+    json = code.trimStart().startsWith("{")
+      ? parseJsonLocated(code)
+      : locatedFromScript(code, file.replace(/\.wpy$/, ".js"));
     if (json.error) {
-      ctx.warn("extract/partial-layout", `cannot read the pages of \`${file}\`: ${json.error.message}`, [{ file, line: json.error.line }]);
+      ctx.warn("extract/partial-layout", `cannot read the pages of \`${file}\`: ${json.error.message}`, [
+        { file, line: json.error.line },
+      ]);
       return cfg;
     }
   }

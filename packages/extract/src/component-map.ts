@@ -31,23 +31,90 @@ export interface ComponentPrivacy {
 
 /** The table. */
 export const COMPONENT_PRIVACY: readonly ComponentPrivacy[] = [
-  { library: "Vant Weapp", tags: ["van-uploader"], paths: ["@vant/weapp/uploader", "vant-weapp/uploader", "vant/uploader"], attribute: "accept", apis: { default: "chooseMedia", image: "chooseMedia", video: "chooseMedia", media: "chooseMedia", file: "chooseMessageFile", all: "chooseMessageFile" } },
-  { library: "TDesign", tags: ["t-upload"], paths: ["tdesign-miniprogram/upload"], attribute: "source", apis: { default: "chooseMedia", media: "chooseMedia", messageFile: "chooseMessageFile" } },
-  { library: "uni-ui", tags: ["uni-file-picker"], paths: ["uni-file-picker"], attribute: "file-mediatype", apis: { default: "chooseImage", image: "chooseImage", video: "chooseVideo", all: "chooseMessageFile" } },
-  { library: "uView", tags: ["u-upload", "up-upload", "u--upload"], paths: ["uview-ui/components/u-upload", "uview-plus/components/u-upload"], attribute: "accept", apis: { default: "chooseImage", image: "chooseImage", video: "chooseVideo", media: "chooseMedia", file: "chooseMessageFile", all: "chooseMessageFile" } },
-  { library: "NutUI", tags: ["nut-uploader"], paths: ["@nutui/"], attribute: null, apis: { default: "chooseMedia" } },
-  { library: "Taro UI", tags: ["at-image-picker"], paths: ["taro-ui"], attribute: null, apis: { default: "chooseImage" } },
-  { library: "WeUI", tags: ["mp-uploader"], paths: ["weui-miniprogram/uploader"], attribute: null, apis: { default: "chooseImage" } },
+  {
+    library: "Vant Weapp",
+    tags: ["van-uploader"],
+    paths: ["@vant/weapp/uploader", "vant-weapp/uploader", "vant/uploader"],
+    attribute: "accept",
+    apis: {
+      default: "chooseMedia",
+      image: "chooseMedia",
+      video: "chooseMedia",
+      media: "chooseMedia",
+      file: "chooseMessageFile",
+      all: "chooseMessageFile",
+    },
+  },
+  {
+    library: "TDesign",
+    tags: ["t-upload"],
+    paths: ["tdesign-miniprogram/upload"],
+    attribute: "source",
+    apis: { default: "chooseMedia", media: "chooseMedia", messageFile: "chooseMessageFile" },
+  },
+  {
+    library: "uni-ui",
+    tags: ["uni-file-picker"],
+    paths: ["uni-file-picker"],
+    attribute: "file-mediatype",
+    apis: { default: "chooseImage", image: "chooseImage", video: "chooseVideo", all: "chooseMessageFile" },
+  },
+  {
+    library: "uView",
+    tags: ["u-upload", "up-upload", "u--upload"],
+    paths: ["uview-ui/components/u-upload", "uview-plus/components/u-upload"],
+    attribute: "accept",
+    apis: {
+      default: "chooseImage",
+      image: "chooseImage",
+      video: "chooseVideo",
+      media: "chooseMedia",
+      file: "chooseMessageFile",
+      all: "chooseMessageFile",
+    },
+  },
+  {
+    library: "NutUI",
+    tags: ["nut-uploader"],
+    paths: ["@nutui/"],
+    attribute: null,
+    apis: { default: "chooseMedia" },
+  },
+  {
+    library: "Taro UI",
+    tags: ["at-image-picker"],
+    paths: ["taro-ui"],
+    attribute: null,
+    apis: { default: "chooseImage" },
+  },
+  {
+    library: "WeUI",
+    tags: ["mp-uploader"],
+    paths: ["weui-miniprogram/uploader"],
+    attribute: null,
+    apis: { default: "chooseImage" },
+  },
 ];
 
 /** The row for a tag (resolving its `usingComponents` path), or undefined. */
-export function componentPrivacyOf(tag: string, componentPath: string | undefined): ComponentPrivacy | undefined {
-  return COMPONENT_PRIVACY.find((c) => c.tags.includes(tag) || (componentPath !== undefined && c.paths.some((p) => componentPath.includes(p) && (p.endsWith("/") ? componentPath.includes("upload") : true))));
+export function componentPrivacyOf(
+  tag: string,
+  componentPath: string | undefined,
+): ComponentPrivacy | undefined {
+  return COMPONENT_PRIVACY.find(
+    (c) =>
+      c.tags.includes(tag) ||
+      (componentPath !== undefined &&
+        c.paths.some(
+          (p) => componentPath.includes(p) && (p.endsWith("/") ? componentPath.includes("upload") : true),
+        )),
+  );
 }
 
 /** The API a component calls given its attributes. */
 export function componentApi(row: ComponentPrivacy, attrs: Record<string, string>): string {
   const v = row.attribute ? attrs[row.attribute] : undefined;
-  const own = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(row.apis, k) ? row.apis[k] : undefined);
+  const own = (k: string): string | undefined =>
+    Object.prototype.hasOwnProperty.call(row.apis, k) ? row.apis[k] : undefined;
   return (v !== undefined ? own(v) : undefined) ?? own("default") ?? "chooseMedia";
 }

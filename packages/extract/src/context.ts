@@ -44,7 +44,10 @@ export class ExtractContext {
     let snippet = (ls[line - 1] ?? "").trim();
     if (snippet.length > MAX_SNIPPET) {
       // Long (minified) lines: keep the part around the column.
-      const c = Math.max(0, (column ?? 1) - 1 - (ls[line - 1] ?? "").length + (ls[line - 1] ?? "").trimStart().length);
+      const c = Math.max(
+        0,
+        (column ?? 1) - 1 - (ls[line - 1] ?? "").length + (ls[line - 1] ?? "").trimStart().length,
+      );
       const from = Math.max(0, Math.min(c - 40, snippet.length - MAX_SNIPPET));
       snippet = snippet.slice(from, from + MAX_SNIPPET);
     }

@@ -61,7 +61,10 @@ export interface Discovery {
 }
 
 const norm = (p: string): string => {
-  const n = posix.normalize(p.replace(/\\/g, "/")).replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const n = posix
+    .normalize(p.replace(/\\/g, "/"))
+    .replace(/^\.\/+/, "")
+    .replace(/\/+$/, "");
   return n === "" ? "." : n;
 };
 const joinRel = (a: string, b: string): string => norm(a === "." ? b : `${a}/${b}`);
@@ -101,7 +104,12 @@ export function whyNotMiniProgramAppJson(value: unknown): string | undefined {
   const obj = asRecord(value);
   if (!obj) return "it is not a JSON object";
   const pages = obj["pages"];
-  const looksLike = obj["expo"] !== undefined ? " (it looks like an Expo config)" : obj["name"] !== undefined && obj["displayName"] !== undefined ? " (it looks like a React Native config)" : "";
+  const looksLike =
+    obj["expo"] !== undefined
+      ? " (it looks like an Expo config)"
+      : obj["name"] !== undefined && obj["displayName"] !== undefined
+        ? " (it looks like a React Native config)"
+        : "";
   if (!Array.isArray(pages)) return `it has no \`pages\` array${looksLike}`;
   if (!pages.every((p) => typeof p === "string")) return `its \`pages\` are not all strings${looksLike}`;
   return undefined;
@@ -114,7 +122,9 @@ function checkAppJson(ctx: ExtractContext, rel: string, decoys: Set<string>): Lo
   if (why === undefined) return json;
   if (!decoys.has(rel)) {
     decoys.add(rel);
-    ctx.warn("extract/decoy-app-json", `\`${rel}\` is not a mini-program app.json: ${why}`, [{ file: rel, line: 1 }]);
+    ctx.warn("extract/decoy-app-json", `\`${rel}\` is not a mini-program app.json: ${why}`, [
+      { file: rel, line: 1 },
+    ]);
   }
   return undefined;
 }
@@ -124,7 +134,11 @@ function packageDeps(ctx: ExtractContext, rel: string): Record<string, unknown> 
   return { ...asRecord(pkg?.["dependencies"]), ...asRecord(pkg?.["devDependencies"]) };
 }
 
-function findCloudRoots(ctx: ExtractContext, projectConfigDir: string | null, pc: Record<string, unknown> | undefined): string[] {
+function findCloudRoots(
+  ctx: ExtractContext,
+  projectConfigDir: string | null,
+  pc: Record<string, unknown> | undefined,
+): string[] {
   const roots: string[] = [];
   const declared = pc?.["cloudfunctionRoot"];
   if (typeof declared === "string" && declared.trim() !== "") {
@@ -155,7 +169,12 @@ function searchAppJson(dir: string): string[] {
       }
       for (const e of entries) {
         if (e.isFile() && e.name === "app.json") found.push(joinRel(rel, "app.json"));
-        else if (e.isDirectory() && !PRUNED_DIRS.has(e.name) && e.name !== "miniprogram_npm" && !e.name.startsWith(".")) {
+        else if (
+          e.isDirectory() &&
+          !PRUNED_DIRS.has(e.name) &&
+          e.name !== "miniprogram_npm" &&
+          !e.name.startsWith(".")
+        ) {
           next.push(joinRel(rel, e.name));
         }
       }
@@ -168,9 +187,10 @@ function searchAppJson(dir: string): string[] {
 /** Finds the layout of the project in `ctx.dir`. */
 export function discoverLayout(ctx: ExtractContext): Discovery {
   const decoys = new Set<string>();
-  const projectConfigRel = ["project.config.json", ...ROOT_CANDIDATES.slice(1).map((c) => `${c}/project.config.json`)].find((r) =>
-    isFile(join(ctx.dir, r)),
-  );
+  const projectConfigRel = [
+    "project.config.json",
+    ...ROOT_CANDIDATES.slice(1).map((c) => `${c}/project.config.json`),
+  ].find((r) => isFile(join(ctx.dir, r)));
   const projectConfigDir = projectConfigRel ? norm(posix.dirname(projectConfigRel)) : null;
   const pc = projectConfigRel ? asRecord(readJson(ctx, projectConfigRel)?.value) : undefined;
   const cloudRoots = findCloudRoots(ctx, projectConfigDir, pc);
@@ -189,7 +209,13 @@ export function discoverLayout(ctx: ExtractContext): Discovery {
     if (!m || m["mp-weixin"] === undefined) continue;
     const pagesJson = readJson(ctx, pagesRel);
     return {
-      layout: { ...base, kind: "uni-app", root: b, appJson: pagesRel, foundBy: `\`${manifestRel}\` has \`mp-weixin\` and \`${pagesRel}\` lists the pages` },
+      layout: {
+        ...base,
+        kind: "uni-app",
+        root: b,
+        appJson: pagesRel,
+        foundBy: `\`${manifestRel}\` has \`mp-weixin\` and \`${pagesRel}\` lists the pages`,
+      },
       cloudRoots,
       skipDirs: ["unpackage", joinRel(b, "unpackage")],
       ...(pagesJson ? { appJson: pagesJson } : {}),
@@ -198,12 +224,23 @@ export function discoverLayout(ctx: ExtractContext): Discovery {
   }
 
   // Taro: src/app.config.* (plus config/index.* or a @tarojs dependency).
-  const taroConfig = ["src/app.config.ts", "src/app.config.js", "src/app.config.tsx", "src/app.config.jsx"].find((r) => isFile(join(ctx.dir, r)));
+  const taroConfig = [
+    "src/app.config.ts",
+    "src/app.config.js",
+    "src/app.config.tsx",
+    "src/app.config.jsx",
+  ].find((r) => isFile(join(ctx.dir, r)));
   const rootDeps = packageDeps(ctx, "package.json");
   const hasTaroConfigDir = ["config/index.js", "config/index.ts"].some((r) => isFile(join(ctx.dir, r)));
   if (taroConfig && (hasTaroConfigDir || Object.keys(rootDeps).some((d) => d.startsWith("@tarojs/")))) {
     return {
-      layout: { ...base, kind: "taro", root: "src", appJson: taroConfig, foundBy: `Taro sources: \`${taroConfig}\`${hasTaroConfigDir ? " and `config/index`" : ""}` },
+      layout: {
+        ...base,
+        kind: "taro",
+        root: "src",
+        appJson: taroConfig,
+        foundBy: `Taro sources: \`${taroConfig}\`${hasTaroConfigDir ? " and `config/index`" : ""}`,
+      },
       cloudRoots,
       skipDirs: ["dist"],
     };
@@ -212,7 +249,13 @@ export function discoverLayout(ctx: ExtractContext): Discovery {
   // WePY: src/app.wpy.
   if (isFile(join(ctx.dir, "src/app.wpy"))) {
     return {
-      layout: { ...base, kind: "wepy", root: "src", appJson: "src/app.wpy", foundBy: "WePY sources: `src/app.wpy`" },
+      layout: {
+        ...base,
+        kind: "wepy",
+        root: "src",
+        appJson: "src/app.wpy",
+        foundBy: "WePY sources: `src/app.wpy`",
+      },
       cloudRoots,
       skipDirs: ["dist"],
     };
@@ -227,16 +270,24 @@ export function discoverLayout(ctx: ExtractContext): Discovery {
     const json = checkAppJson(ctx, rel, decoys);
     if (json) {
       return {
-        layout: { ...base, kind, root, appJson: rel, foundBy: `\`${projectConfigRel}\` sets \`miniprogramRoot\` to \`${declaredRoot}\`` },
+        layout: {
+          ...base,
+          kind,
+          root,
+          appJson: rel,
+          foundBy: `\`${projectConfigRel}\` sets \`miniprogramRoot\` to \`${declaredRoot}\``,
+        },
         cloudRoots,
         skipDirs: [],
         appJson: json,
       };
     }
     if (!existsSync(join(ctx.dir, rel))) {
-      ctx.warn("extract/partial-layout", `\`${projectConfigRel}\` sets \`miniprogramRoot\` to \`${declaredRoot}\` but \`${rel}\` does not exist`, [
-        { file: projectConfigRel, line: 1 },
-      ]);
+      ctx.warn(
+        "extract/partial-layout",
+        `\`${projectConfigRel}\` sets \`miniprogramRoot\` to \`${declaredRoot}\` but \`${rel}\` does not exist`,
+        [{ file: projectConfigRel, line: 1 }],
+      );
     }
   }
   const candidates = [...ROOT_CANDIDATES.map((c) => joinRel(c, "app.json")), ...searchAppJson(ctx.dir)];
@@ -245,7 +296,12 @@ export function discoverLayout(ctx: ExtractContext): Discovery {
     const json = checkAppJson(ctx, rel, decoys);
     if (!json) continue;
     const root = norm(posix.dirname(rel));
-    if (kind === "native" && root !== "." && packageDeps(ctx, joinRel(root, "../package.json"))["mpvue"] !== undefined) kind = "mpvue";
+    if (
+      kind === "native" &&
+      root !== "." &&
+      packageDeps(ctx, joinRel(root, "../package.json"))["mpvue"] !== undefined
+    )
+      kind = "mpvue";
     return {
       layout: { ...base, kind, root, appJson: rel, foundBy: `\`${rel}\` has a \`pages\` array` },
       cloudRoots,

@@ -55,7 +55,14 @@ export interface ExtractResult {
   stats: ExtractStats;
 }
 
-const emptyLayout = (): Layout => ({ kind: "unknown", root: ".", appJson: null, projectConfig: null, cloudfunctionRoot: null, foundBy: "nothing found" });
+const emptyLayout = (): Layout => ({
+  kind: "unknown",
+  root: ".",
+  appJson: null,
+  projectConfig: null,
+  cloudfunctionRoot: null,
+  foundBy: "nothing found",
+});
 
 /**
  * Extracts facts from the mini-program project in `dir`. Never throws on bad input: a missing
@@ -64,23 +71,47 @@ const emptyLayout = (): Layout => ({ kind: "unknown", root: ".", appJson: null, 
 export async function extractFacts(dir: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   const t0 = performance.now();
   const stats: ExtractStats = { filesSeen: 0, filesScanned: 0, prunedDirs: 0, ms: 0 };
-  const fail = (error: ExtractError, layout = emptyLayout(), warnings: ExtractWarning[] = []): ExtractResult => {
+  const fail = (
+    error: ExtractError,
+    layout = emptyLayout(),
+    warnings: ExtractWarning[] = [],
+  ): ExtractResult => {
     const facts = { schemaVersion: 1 };
     stats.ms = Math.round(performance.now() - t0);
-    return { ok: false, facts, evidence: [], warnings, errors: [error], layout, validation: validateFacts(facts), findings: null, stats };
+    return {
+      ok: false,
+      facts,
+      evidence: [],
+      warnings,
+      errors: [error],
+      layout,
+      validation: validateFacts(facts),
+      findings: null,
+      stats,
+    };
   };
   const abs = resolve(dir);
   try {
-    if (!statSync(abs).isDirectory()) return fail({ code: "extract/not-a-directory", message: `\`${dir}\` is not a directory`, file: dir });
+    if (!statSync(abs).isDirectory())
+      return fail({ code: "extract/not-a-directory", message: `\`${dir}\` is not a directory`, file: dir });
   } catch {
-    return fail({ code: "extract/not-a-directory", message: `\`${dir}\` does not exist or cannot be read`, file: dir });
+    return fail({
+      code: "extract/not-a-directory",
+      message: `\`${dir}\` does not exist or cannot be read`,
+      file: dir,
+    });
   }
 
   // Load the profile first: a broken profile is an error whatever the package holds.
   let profile;
   if (options.profile !== undefined) {
     const text = readText(resolve(options.profile));
-    if (text === undefined) return fail({ code: "extract/unreadable-profile", message: `cannot read the profile \`${options.profile}\``, file: options.profile });
+    if (text === undefined)
+      return fail({
+        code: "extract/unreadable-profile",
+        message: `cannot read the profile \`${options.profile}\``,
+        file: options.profile,
+      });
     const parsed = parseProfile(text, options.profile);
     if (parsed.error) return fail(parsed.error);
     profile = parsed.profile;
@@ -90,11 +121,19 @@ export async function extractFacts(dir: string, options: ExtractOptions = {}): P
     return await run(abs, profile, stats, t0);
   } catch (e) {
     // An exception here is the extractor's own bug; report it instead of crashing the caller.
-    return fail({ code: "extract/internal", message: `internal error while extracting: ${e instanceof Error ? e.message : String(e)}` });
+    return fail({
+      code: "extract/internal",
+      message: `internal error while extracting: ${e instanceof Error ? e.message : String(e)}`,
+    });
   }
 }
 
-async function run(abs: string, profile: ReturnType<typeof parseProfile>["profile"], stats: ExtractStats, t0: number): Promise<ExtractResult> {
+async function run(
+  abs: string,
+  profile: ReturnType<typeof parseProfile>["profile"],
+  stats: ExtractStats,
+  t0: number,
+): Promise<ExtractResult> {
   const ctx = new ExtractContext(abs);
   const d = discoverLayout(ctx);
   if (d.layout.kind === "unknown") {
@@ -105,14 +144,24 @@ async function run(abs: string, profile: ReturnType<typeof parseProfile>["profil
       facts,
       evidence: [],
       warnings: ctx.warnings,
-      errors: [{ code: "extract/no-mini-program", message: "no mini program found: no project.config.json `miniprogramRoot`, no app.json with a `pages` array, no uni-app manifest.json with `mp-weixin`, no Taro src/app.config" }],
+      errors: [
+        {
+          code: "extract/no-mini-program",
+          message:
+            "no mini program found: no project.config.json `miniprogramRoot`, no app.json with a `pages` array, no uni-app manifest.json with `mp-weixin`, no Taro src/app.config",
+        },
+      ],
       layout: d.layout,
       validation: validateFacts(facts),
       findings: null,
       stats,
     };
   }
-  const walk = walkProject(abs, { clientRoot: d.layout.root, cloudRoots: d.cloudRoots, skipDirs: d.skipDirs });
+  const walk = walkProject(abs, {
+    clientRoot: d.layout.root,
+    cloudRoots: d.cloudRoots,
+    skipDirs: d.skipDirs,
+  });
   stats.filesSeen = walk.files.length;
   stats.prunedDirs = walk.prunedDirs;
   const app = readAppConfig(ctx, d);
@@ -122,7 +171,12 @@ async function run(abs: string, profile: ReturnType<typeof parseProfile>["profil
   if (app) {
     const stems = new Set(units.filter((u) => u.page !== null).map((u) => u.page));
     for (const p of [...app.pages, ...app.subpackages.flatMap((s) => s.pages)]) {
-      if (!stems.has(p.path.replace(/^\//, ""))) ctx.warn("extract/missing-page", `page \`${p.path}\` is listed in \`${app.file}\` but has no source file`, [{ file: p.at.file, line: p.at.line }]);
+      if (!stems.has(p.path.replace(/^\//, "")))
+        ctx.warn(
+          "extract/missing-page",
+          `page \`${p.path}\` is listed in \`${app.file}\` but has no source file`,
+          [{ file: p.at.file, line: p.at.line }],
+        );
     }
   }
 
@@ -137,8 +191,10 @@ async function run(abs: string, profile: ReturnType<typeof parseProfile>["profil
   for (const u of units) {
     if (u.region !== "client" || u.vendored || !u.templateFile) continue;
     const wv = u.elements.find((e) => e.tag === "web-view");
-    if (u.page && wv && u.elements.length <= 3) webViewPages.push(ctx.place(u.templateFile, wv.line, wv.column));
-    for (const e of u.elements) if (e.tag === "live-pusher") livePushers.push(ctx.place(u.templateFile, e.line, e.column));
+    if (u.page && wv && u.elements.length <= 3)
+      webViewPages.push(ctx.place(u.templateFile, wv.line, wv.column));
+    for (const e of u.elements)
+      if (e.tag === "live-pusher") livePushers.push(ctx.place(u.templateFile, e.line, e.column));
   }
 
   const findings: PackageFindings = {
@@ -156,23 +212,53 @@ async function run(abs: string, profile: ReturnType<typeof parseProfile>["profil
     livePushers,
   };
   for (const m of mod.moderation) {
-    if (m.reached === false) ctx.warn("extract/check-never-called", `${m.provider} moderation in cloud function \`${m.cloudFunction ?? "?"}\` is never called`, [{ file: m.at.file, line: m.at.line }]);
+    if (m.reached === false)
+      ctx.warn(
+        "extract/check-never-called",
+        `${m.provider} moderation in cloud function \`${m.cloudFunction ?? "?"}\` is never called`,
+        [{ file: m.at.file, line: m.at.line }],
+      );
     else if (m.beforePublish === null || m.media.length === 0) {
-      ctx.warn("extract/partial-layout", `${m.provider} moderation found at \`${m.at.file}:${m.at.line}\` but ${m.media.length === 0 ? "not which media it checks" : "not whether it runs before publishing"}; declare it in the profile's moderation.otherModeration`, [{ file: m.at.file, line: m.at.line }]);
+      ctx.warn(
+        "extract/partial-layout",
+        `${m.provider} moderation found at \`${m.at.file}:${m.at.line}\` but ${m.media.length === 0 ? "not which media it checks" : "not whether it runs before publishing"}; declare it in the profile's moderation.otherModeration`,
+        [{ file: m.at.file, line: m.at.line }],
+      );
     }
   }
-  const handlesPushResult = units.some((u) => !u.vendored && u.scripts.some((s) => s.scan.strings.some((x) => x.value === "wxa_media_check")));
+  const handlesPushResult = units.some(
+    (u) => !u.vendored && u.scripts.some((s) => s.scan.strings.some((x) => x.value === "wxa_media_check")),
+  );
   const { facts, evidence } = mapFindingsToFacts(findings, { handlesPushResult });
   const warnings = [...ctx.warnings];
   if (profile) warnings.push(...mergeProfile(facts, evidence, profile));
 
-  evidence.sort((a, b) => a.pointer.localeCompare(b.pointer, "en", { numeric: true }) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  evidence.sort(
+    (a, b) =>
+      a.pointer.localeCompare(b.pointer, "en", { numeric: true }) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line),
+  );
   stats.ms = Math.round(performance.now() - t0);
-  return { ok: true, facts, evidence, warnings, errors: [], layout: d.layout, validation: validateFacts(facts), findings, stats };
+  return {
+    ok: true,
+    facts,
+    evidence,
+    warnings,
+    errors: [],
+    layout: d.layout,
+    validation: validateFacts(facts),
+    findings,
+    stats,
+  };
 }
 
-function readAppId(ctx: ExtractContext, projectConfig: string | null, manifest: { file: string; json: ReturnType<typeof parseJsonLocated> } | undefined): { value: string; at: Place } | null {
-  const ok = (v: unknown): v is string => typeof v === "string" && /^[A-Za-z0-9_-]+$/.test(v) && v !== "touristappid";
+function readAppId(
+  ctx: ExtractContext,
+  projectConfig: string | null,
+  manifest: { file: string; json: ReturnType<typeof parseJsonLocated> } | undefined,
+): { value: string; at: Place } | null {
+  const ok = (v: unknown): v is string =>
+    typeof v === "string" && /^[A-Za-z0-9_-]+$/.test(v) && v !== "touristappid";
   if (projectConfig) {
     const text = ctx.text(projectConfig);
     const json = text !== undefined ? parseJsonLocated(text) : undefined;
@@ -181,7 +267,10 @@ function readAppId(ctx: ExtractContext, projectConfig: string | null, manifest: 
     if (ok(v) && lc) return { value: v, at: ctx.place(projectConfig, lc.line, lc.column) };
   }
   if (manifest) {
-    const v = ((manifest.json.value as Record<string, unknown> | undefined)?.["mp-weixin"] as Record<string, unknown> | undefined)?.["appid"];
+    const v = (
+      (manifest.json.value as Record<string, unknown> | undefined)?.["mp-weixin"] as
+        Record<string, unknown> | undefined
+    )?.["appid"];
     const lc = manifest.json.positions.get("/mp-weixin/appid");
     if (ok(v) && lc) return { value: v, at: ctx.place(manifest.file, lc.line, lc.column) };
   }

@@ -64,7 +64,11 @@ export interface MappedFacts {
   evidence: Evidence[];
 }
 
-const ev = (pointer: string, p: Place, extra: Partial<Evidence> = {}): Evidence => ({ pointer, ...p, ...extra });
+const ev = (pointer: string, p: Place, extra: Partial<Evidence> = {}): Evidence => ({
+  pointer,
+  ...p,
+  ...extra,
+});
 
 /** Builds the package part of the facts document and its evidence. */
 export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult: boolean }): MappedFacts {
@@ -76,11 +80,13 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
   }
 
   // runtimeKind: a package whose every page is only a <web-view> is an H5 shell.
-  const pageCount = (f.app?.pages.length ?? 0) + (f.app?.subpackages.reduce((n, s) => n + s.pages.length, 0) ?? 0);
+  const pageCount =
+    (f.app?.pages.length ?? 0) + (f.app?.subpackages.reduce((n, s) => n + s.pages.length, 0) ?? 0);
   const html5 = pageCount > 0 && f.webViewPages.length >= pageCount;
   facts["runtimeKind"] = html5 ? "html5" : "dsl";
   if (html5 && f.webViewPages[0]) evidence.push(ev("/runtimeKind", f.webViewPages[0]));
-  else if (f.app?.pages[0]) evidence.push(ev("/runtimeKind", f.app.pages[0].at, { note: "pages written in the mini-program DSL" }));
+  else if (f.app?.pages[0])
+    evidence.push(ev("/runtimeKind", f.app.pages[0].at, { note: "pages written in the mini-program DSL" }));
 
   // ugc.surfaces: one per (place, page).
   const surfaces: Array<Record<string, unknown>> = [];
@@ -91,7 +97,11 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
     if (i === undefined) {
       i = surfaces.length;
       surfaceIndex.set(key, i);
-      const s: Record<string, unknown> = { place: u.place, media: [...u.media], visibleToOthers: u.visibleToOthers };
+      const s: Record<string, unknown> = {
+        place: u.place,
+        media: [...u.media],
+        visibleToOthers: u.visibleToOthers,
+      };
       if (u.page) s["page"] = u.page;
       surfaces.push(s);
     } else {
@@ -100,7 +110,10 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
       s.visibleToOthers ||= u.visibleToOthers;
     }
     for (const p of u.inputs) evidence.push(ev(`/ugc/surfaces/${i}`, p, { note: "input" }));
-    for (const s of u.sinks) evidence.push(ev(`/ugc/surfaces/${i}`, s, { note: `sent to ${s.kind}${s.target ? ` \`${s.target}\`` : ""}` }));
+    for (const s of u.sinks)
+      evidence.push(
+        ev(`/ugc/surfaces/${i}`, s, { note: `sent to ${s.kind}${s.target ? ` \`${s.target}\`` : ""}` }),
+      );
   }
   facts["ugc"] = { surfaces };
 
@@ -110,13 +123,18 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
   if (f.livePushers.length > 0 || surfaces.some((s) => s["place"] === "live")) areas.add("live_streaming");
   facts["contentAreas"] = [...areas].sort();
   [...areas].sort().forEach((a, i) => {
-    const proof = a === "live_streaming" ? f.livePushers[0] : f.ugc.find((u) => (a === "instant_messaging" ? u.place === "chat" : u.visibleToOthers))?.at;
+    const proof =
+      a === "live_streaming"
+        ? f.livePushers[0]
+        : f.ugc.find((u) => (a === "instant_messaging" ? u.place === "chat" : u.visibleToOthers))?.at;
     if (proof) evidence.push(ev(`/contentAreas/${i}`, proof));
   });
 
   // moderation.securityChecks
   const surfacesByPage = (page: string, medium: string): UgcPlace[] =>
-    surfaces.filter((s) => s["page"] === page && (s["media"] as string[]).includes(medium)).map((s) => s["place"] as UgcPlace);
+    surfaces
+      .filter((s) => s["page"] === page && (s["media"] as string[]).includes(medium))
+      .map((s) => s["place"] as UgcPlace);
   const anyPostFromClient = f.ugc.some((u) => u.sinks.some((s) => s.kind === "post"));
   const checks: Array<Record<string, unknown>> = [];
   for (const s of f.security) {
@@ -126,7 +144,15 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
     if (guards.length === 0 && s.scene !== null) {
       // Not reached from a page: the scene says what it was meant to check.
       const meant = SCENE_PLACES[s.scene] ?? [];
-      guards = [...new Set(surfaces.filter((x) => meant.includes(x["place"] as UgcPlace) && (x["media"] as string[]).includes(s.medium)).map((x) => x["place"] as UgcPlace))];
+      guards = [
+        ...new Set(
+          surfaces
+            .filter(
+              (x) => meant.includes(x["place"] as UgcPlace) && (x["media"] as string[]).includes(s.medium),
+            )
+            .map((x) => x["place"] as UgcPlace),
+        ),
+      ];
     }
     const c: Record<string, unknown> = { api: s.api, version: s.version, medium: s.medium };
     if (s.version === 2 && s.scene !== null && s.scene >= 1 && s.scene <= 4) c["scene"] = s.scene;
@@ -138,22 +164,48 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
     if (s.api === "mediaCheckAsync") c["handlesPushResult"] = opts.handlesPushResult;
     c["callSite"] = `${s.at.file}:${s.at.line}`;
     checks.push(c);
-    evidence.push(ev(`/moderation/securityChecks/${i}`, s.at, { note: `${s.style} call${s.cloudFunction ? ` in cloud function \`${s.cloudFunction}\`` : ""}` }));
-    for (const r of s.reachedBy) evidence.push(ev(`/moderation/securityChecks/${i}/reachedFromUserFlow`, r, { note: "client call that reaches it" }));
-    if (s.reached === null) evidence.push(ev(`/moderation/securityChecks/${i}/reachedFromUserFlow`, s.at, { note: "server code: assumed reached when the client posts to its server" }));
+    evidence.push(
+      ev(`/moderation/securityChecks/${i}`, s.at, {
+        note: `${s.style} call${s.cloudFunction ? ` in cloud function \`${s.cloudFunction}\`` : ""}`,
+      }),
+    );
+    for (const r of s.reachedBy)
+      evidence.push(
+        ev(`/moderation/securityChecks/${i}/reachedFromUserFlow`, r, { note: "client call that reaches it" }),
+      );
+    if (s.reached === null)
+      evidence.push(
+        ev(`/moderation/securityChecks/${i}/reachedFromUserFlow`, s.at, {
+          note: "server code: assumed reached when the client posts to its server",
+        }),
+      );
   }
   const other: Array<Record<string, unknown>> = [];
   for (const m of f.moderation) {
     if (m.reached === false || m.beforePublish === null || m.media.length === 0) continue;
     const i = other.length;
-    other.push({ kind: "third_party", vendor: MODERATION_VENDORS[m.provider] ?? m.provider, media: m.media, beforePublish: m.beforePublish });
+    other.push({
+      kind: "third_party",
+      vendor: MODERATION_VENDORS[m.provider] ?? m.provider,
+      media: m.media,
+      beforePublish: m.beforePublish,
+    });
     evidence.push(ev(`/moderation/otherModeration/${i}`, m.at, { note: m.how }));
   }
   facts["moderation"] = { securityChecks: checks, otherModeration: other };
 
   // privacy
   const required = (f.app?.requiredPrivateInfos ?? []).filter((r) =>
-    ["getFuzzyLocation", "getLocation", "onLocationChange", "startLocationUpdate", "startLocationUpdateBackground", "chooseLocation", "choosePoi", "chooseAddress"].includes(r.api),
+    [
+      "getFuzzyLocation",
+      "getLocation",
+      "onLocationChange",
+      "startLocationUpdate",
+      "startLocationUpdateBackground",
+      "chooseLocation",
+      "choosePoi",
+      "chooseAddress",
+    ].includes(r.api),
   );
   const requiredNames = [...new Set(required.map((r) => r.api))];
   requiredNames.forEach((name, i) => {
@@ -167,7 +219,11 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
     if (i === undefined) {
       i = apis.length;
       apiIndex.set(use.api, i);
-      apis.push({ api: use.api, infoType: INFO_TYPE_TO_SCHEMA[use.infoType as keyof typeof INFO_TYPES] ?? "location", pages: [] });
+      apis.push({
+        api: use.api,
+        infoType: INFO_TYPE_TO_SCHEMA[use.infoType as keyof typeof INFO_TYPES] ?? "location",
+        pages: [],
+      });
     }
     const entry = apis[i] as { pages: string[] };
     if (use.page && !entry.pages.includes(use.page)) entry.pages.push(use.page);
@@ -183,7 +239,8 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
   // interface
   const complaintEntries = f.complaints.map((c: ComplaintFinding, i) => {
     const e: Record<string, unknown> = { label: c.label, icon: c.icon, target: c.target };
-    if (c.page) e["page"] = { path: c.page.path, headerText: c.page.headerText, nonOfficialNoticeAtTop: c.page.notice };
+    if (c.page)
+      e["page"] = { path: c.page.path, headerText: c.page.headerText, nonOfficialNoticeAtTop: c.page.notice };
     evidence.push(ev(`/interface/complaintEntries/${i}`, c.at, { note: c.kind }));
     if (c.page) evidence.push(ev(`/interface/complaintEntries/${i}/page/headerText`, c.page.at));
     return e;
@@ -195,16 +252,35 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
     if (p.asks === "download-app") {
       const e: Record<string, unknown> = {};
       if (p.page) e["page"] = p.page;
-      Object.assign(e, { kind: promptKind(p), repeated: p.repeated, closable: p.closable, blocksFeature: p.blocksFeature });
+      Object.assign(e, {
+        kind: promptKind(p),
+        repeated: p.repeated,
+        closable: p.closable,
+        blocksFeature: p.blocksFeature,
+      });
       evidence.push(ev(`/interface/downloadAppPrompts/${downloadAppPrompts.length}`, p.at, { note: p.text }));
       downloadAppPrompts.push(e);
     } else if (p.asks === "follow-account") {
       const stage = ORDER_STAGE.find(([re]) => re.test(p.page ?? ""))?.[1] ?? "other";
       evidence.push(ev(`/interface/followGates/${followGates.length}`, p.at, { note: p.text }));
-      followGates.push({ flow: "mini_program", stage, kind: p.kind === "popup" ? "popup" : p.kind === "page" ? "page" : "prompt", closable: p.closable, blocksFeature: p.blocksFeature });
+      followGates.push({
+        flow: "mini_program",
+        stage,
+        kind: p.kind === "popup" ? "popup" : p.kind === "page" ? "page" : "prompt",
+        closable: p.closable,
+        blocksFeature: p.blocksFeature,
+      });
     } else {
       evidence.push(ev(`/interface/shareGates/${shareGates.length}`, p.at, { note: p.text }));
-      shareGates.push({ unlocks: p.text.slice(0, 200), requires: /朋友圈/.test(p.text) ? "share_to_moments" : /邀请/.test(p.text) ? "invite_friends" : "share", forced: p.blocksFeature });
+      shareGates.push({
+        unlocks: p.text.slice(0, 200),
+        requires: /朋友圈/.test(p.text)
+          ? "share_to_moments"
+          : /邀请/.test(p.text)
+            ? "invite_friends"
+            : "share",
+        forced: p.blocksFeature,
+      });
     }
   }
   f.officialAccount.forEach((p) => evidence.push(ev("/interface/officialFollowComponentUsed", p)));
@@ -220,6 +296,12 @@ export function mapFindingsToFacts(f: PackageFindings, opts: { handlesPushResult
 }
 
 function promptKind(p: PromptFinding): "popup" | "banner" | "inline_prompt" | "interstitial_page" {
-  if (p.kind === "popup" || p.kind === "banner" || p.kind === "inline_prompt" || p.kind === "interstitial_page") return p.kind;
+  if (
+    p.kind === "popup" ||
+    p.kind === "banner" ||
+    p.kind === "inline_prompt" ||
+    p.kind === "interstitial_page"
+  )
+    return p.kind;
   return p.kind === "page" ? "interstitial_page" : "inline_prompt";
 }

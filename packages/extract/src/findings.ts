@@ -8,7 +8,22 @@ import type { SecurityApi } from "./security-table.js";
 import type { Place } from "./types.js";
 
 /** A UGC place (the schema's `ugcPlace`). */
-export type UgcPlace = "nickname" | "avatar" | "signature" | "profile" | "comment" | "forum" | "chat" | "live" | "social_log" | "note" | "review" | "danmaku" | "sticker" | "photo" | "other";
+export type UgcPlace =
+  | "nickname"
+  | "avatar"
+  | "signature"
+  | "profile"
+  | "comment"
+  | "forum"
+  | "chat"
+  | "live"
+  | "social_log"
+  | "note"
+  | "review"
+  | "danmaku"
+  | "sticker"
+  | "photo"
+  | "other";
 
 /** A medium (the schema's `medium`). */
 export type Medium = "text" | "image" | "audio" | "video" | "live";

@@ -7,11 +7,35 @@
  * moderation tables.
  */
 export { extractFacts, type ExtractOptions, type ExtractResult } from "./extract.js";
-export type { Evidence, ExtractError, ExtractStats, ExtractWarning, Layout, LayoutKind, Place, WarningCode } from "./types.js";
+export type {
+  Evidence,
+  ExtractError,
+  ExtractStats,
+  ExtractWarning,
+  Layout,
+  LayoutKind,
+  Place,
+  WarningCode,
+} from "./types.js";
 export type { FactsDocument } from "./facts-map.js";
-export type { PackageFindings, PrivacyUse, SecurityFinding, ModerationFinding, UgcFinding, ComplaintFinding, PromptFinding } from "./findings.js";
+export type {
+  PackageFindings,
+  PrivacyUse,
+  SecurityFinding,
+  ModerationFinding,
+  UgcFinding,
+  ComplaintFinding,
+  PromptFinding,
+} from "./findings.js";
 export { COMPONENT_PRIVACY, type ComponentPrivacy } from "./component-map.js";
-export { INFO_TYPES, PRIVACY_APIS, PRIVACY_OPEN_TYPES, PRIVACY_TAGS, PRIVACY_SCOPES, REQUIRED_PRIVATE_INFOS } from "./privacy-table.js";
+export {
+  INFO_TYPES,
+  PRIVACY_APIS,
+  PRIVACY_OPEN_TYPES,
+  PRIVACY_TAGS,
+  PRIVACY_SCOPES,
+  REQUIRED_PRIVATE_INFOS,
+} from "./privacy-table.js";
 export { VENDORED_GLOBS, PRUNED_DIRS, isVendoredPath } from "./vendored.js";
 export { SECURITY_ENDPOINTS, MODERATION_MODULES, MODERATION_ENDPOINTS } from "./security-table.js";
 export { NON_OFFICIAL_NOTICE, hasNonOfficialNotice } from "./analyze-interface.js";

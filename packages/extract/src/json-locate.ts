@@ -90,7 +90,16 @@ export function parseJsonLocated(text: string): LocatedJson {
           i += 6;
           continue;
         }
-        const map: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+        const map: Record<string, string> = {
+          '"': '"',
+          "\\": "\\",
+          "/": "/",
+          b: "\b",
+          f: "\f",
+          n: "\n",
+          r: "\r",
+          t: "\t",
+        };
         const m = e === undefined ? undefined : map[e];
         if (m === undefined) throw new JsonSyntaxError("invalid escape in string", i);
         out += m;
@@ -152,7 +161,8 @@ export function parseJsonLocated(text: string): LocatedJson {
     }
     if (c === '"') return parseString();
     const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
-    if (!m) throw new JsonSyntaxError(i >= text.length ? "unexpected end of input" : "unexpected character", i);
+    if (!m)
+      throw new JsonSyntaxError(i >= text.length ? "unexpected end of input" : "unexpected character", i);
     i += m[0].length;
     return m[0] === "true" ? true : m[0] === "false" ? false : m[0] === "null" ? null : Number(m[0]);
   };
@@ -165,7 +175,11 @@ export function parseJsonLocated(text: string): LocatedJson {
     return { value, positions };
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
-      return { value: undefined, positions, error: { message: e.message, ...locate(Math.min(e.offset, text.length)) } };
+      return {
+        value: undefined,
+        positions,
+        error: { message: e.message, ...locate(Math.min(e.offset, text.length)) },
+      };
     }
     throw e;
   }

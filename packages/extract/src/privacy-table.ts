@@ -82,9 +82,21 @@ export const PRIVACY_APIS: Readonly<Record<string, InfoKey>> = table({
 });
 
 /** Methods of objects returned by an API: `wx.getRecorderManager().start()`, `wx.createMapContext(id).moveToLocation()`. */
-export const PRIVACY_METHODS: Readonly<Record<string, { factory: string; method: string; api: string; info: InfoKey }>> = table({
-  getRecorderManager: { factory: "getRecorderManager", method: "start", api: "RecorderManager.start", info: "microphone" },
-  createMapContext: { factory: "createMapContext", method: "moveToLocation", api: "MapContext.moveToLocation", info: "location" },
+export const PRIVACY_METHODS: Readonly<
+  Record<string, { factory: string; method: string; api: string; info: InfoKey }>
+> = table({
+  getRecorderManager: {
+    factory: "getRecorderManager",
+    method: "start",
+    api: "RecorderManager.start",
+    info: "microphone",
+  },
+  createMapContext: {
+    factory: "createMapContext",
+    method: "moveToLocation",
+    api: "MapContext.moveToLocation",
+    info: "location",
+  },
 });
 
 /** `open-type` values of `<button>` that collect user information. */
@@ -133,10 +145,18 @@ export const REQUIRED_PRIVATE_INFOS: readonly string[] = [
 ];
 
 /** The precise-location entries that may not be declared together with `getFuzzyLocation`. */
-export const PRECISE_LOCATION_INFOS: readonly string[] = ["getLocation", "onLocationChange", "startLocationUpdate", "startLocationUpdateBackground"];
+export const PRECISE_LOCATION_INFOS: readonly string[] = [
+  "getLocation",
+  "onLocationChange",
+  "startLocationUpdate",
+  "startLocationUpdateBackground",
+];
 
 /** The information type of an API name, if it is a privacy API. */
 export function infoTypeOf(api: string): PrivacyInfoType | undefined {
-  const k = PRIVACY_APIS[api] ?? Object.values(PRIVACY_METHODS).find((m) => m.api === api)?.info ?? Object.values(PRIVACY_OPEN_TYPES).find((o) => o.api === api)?.info;
+  const k =
+    PRIVACY_APIS[api] ??
+    Object.values(PRIVACY_METHODS).find((m) => m.api === api)?.info ??
+    Object.values(PRIVACY_OPEN_TYPES).find((o) => o.api === api)?.info;
   return k ? INFO_TYPES[k] : undefined;
 }

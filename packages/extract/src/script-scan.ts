@@ -10,7 +10,13 @@
 import { parse } from "@babel/parser";
 import type { Node } from "@babel/types";
 import { PRIVACY_APIS, PRIVACY_METHODS } from "./privacy-table.js";
-import { MODERATION_CALLS, MODERATION_ENDPOINTS, MODERATION_MODULES, SECURITY_ENDPOINTS, type SecurityApi } from "./security-table.js";
+import {
+  MODERATION_CALLS,
+  MODERATION_ENDPOINTS,
+  MODERATION_MODULES,
+  SECURITY_ENDPOINTS,
+  type SecurityApi,
+} from "./security-table.js";
 import type { TemplateElement } from "./template-scan.js";
 
 /** A position in a file. */
@@ -51,7 +57,9 @@ export interface ScriptScan {
   requests: Array<Pos & { method: string; url: string | null; receiver: string }>;
   uploads: Array<Pos & { api: string }>;
   moderation: Array<Pos & { provider: string; how: string }>;
-  modals: Array<Pos & { title: string | null; content: string | null; showCancel: boolean | null; api: string }>;
+  modals: Array<
+    Pos & { title: string | null; content: string | null; showCancel: boolean | null; api: string }
+  >;
   navigations: Array<Pos & { url: string; api: string }>;
   miniProgramNavs: Array<Pos & { appId: string; api: string }>;
   strings: Array<Pos & { value: string; key?: string; callee?: string }>;
@@ -65,9 +73,31 @@ export interface ScriptScan {
 const RECEIVERS = new Set(["wx", "uni", "Taro", "taro", "qq", "tt", "swan", "my"]);
 const NAVIGATE = new Set(["navigateTo", "redirectTo", "reLaunch", "switchTab"]);
 const MP_NAVIGATE = new Set(["navigateToMiniProgram", "openEmbeddedMiniProgram"]);
-const DB_WRITE = new Set(["add", "update", "set", "save", "create", "insert", "insertOne", "insertMany", "updateOne", "updateMany"]);
+const DB_WRITE = new Set([
+  "add",
+  "update",
+  "set",
+  "save",
+  "create",
+  "insert",
+  "insertOne",
+  "insertMany",
+  "updateOne",
+  "updateMany",
+]);
 const MODAL = new Set(["showModal", "showActionSheet"]);
-const SKIP_KEYS = new Set(["loc", "start", "end", "extra", "leadingComments", "trailingComments", "innerComments", "range", "comments", "tokens"]);
+const SKIP_KEYS = new Set([
+  "loc",
+  "start",
+  "end",
+  "extra",
+  "leadingComments",
+  "trailingComments",
+  "innerComments",
+  "range",
+  "comments",
+  "tokens",
+]);
 const MAX_STRING = 600;
 
 function emptyScan(): ScriptScan {
@@ -92,7 +122,8 @@ function emptyScan(): ScriptScan {
 
 type AnyNode = Node & Record<string, unknown>;
 
-const isNode = (v: unknown): v is AnyNode => v !== null && typeof v === "object" && typeof (v as { type?: unknown }).type === "string";
+const isNode = (v: unknown): v is AnyNode =>
+  v !== null && typeof v === "object" && typeof (v as { type?: unknown }).type === "string";
 
 /** The name of a property key or member property: `a.b` → `b`, `a['b']` → `b`. */
 function propName(node: AnyNode | null | undefined, computed: boolean): string | null {
@@ -120,7 +151,11 @@ export function memberChain(node: AnyNode): string[] {
     } else if (cur.type === "ThisExpression") {
       out.push("this");
       cur = null;
-    } else if (cur.type === "TSNonNullExpression" || cur.type === "TSAsExpression" || cur.type === "ParenthesizedExpression") {
+    } else if (
+      cur.type === "TSNonNullExpression" ||
+      cur.type === "TSAsExpression" ||
+      cur.type === "ParenthesizedExpression"
+    ) {
       cur = cur.expression as AnyNode;
     } else if (cur.type === "AwaitExpression") {
       cur = cur.argument as AnyNode;
@@ -163,7 +198,9 @@ function literal(node: AnyNode | null | undefined): unknown {
     case "ArrayExpression":
       return (node.elements as AnyNode[]).map((e) => literal(e));
     case "UnaryExpression":
-      return node.operator === "-" && (node.argument as AnyNode).type === "NumericLiteral" ? -((node.argument as AnyNode).value as number) : undefined;
+      return node.operator === "-" && (node.argument as AnyNode).type === "NumericLiteral"
+        ? -((node.argument as AnyNode).value as number)
+        : undefined;
     default:
       return undefined;
   }
@@ -178,7 +215,12 @@ function objectLiterals(node: AnyNode | null | undefined, depth = 0): Record<str
     const k = propName(p.key as AnyNode, p.computed as boolean);
     if (k === null) continue;
     const v = p.value as AnyNode;
-    out[k] = v.type === "ObjectExpression" ? objectLiterals(v, depth + 1) : v.type === "Identifier" ? { $ref: v.name } : literal(v);
+    out[k] =
+      v.type === "ObjectExpression"
+        ? objectLiterals(v, depth + 1)
+        : v.type === "Identifier"
+          ? { $ref: v.name }
+          : literal(v);
   }
   return out;
 }
@@ -192,7 +234,12 @@ function babelPlugins(file: string): Array<"typescript" | "jsx" | "decorators-le
 const kebab = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 
 /** Scans a script. `file` picks the syntax (by extension); `startLine` offsets lines (Vue `<script>`). */
-export function scanScript(code: string, file: string, startLine = 1, plugins?: Array<"typescript" | "jsx" | "decorators-legacy">): ScriptScan {
+export function scanScript(
+  code: string,
+  file: string,
+  startLine = 1,
+  plugins?: Array<"typescript" | "jsx" | "decorators-legacy">,
+): ScriptScan {
   const scan = emptyScan();
   let ast: AnyNode;
   try {
@@ -203,19 +250,28 @@ export function scanScript(code: string, file: string, startLine = 1, plugins?: 
       allowAwaitOutsideFunction: true,
       allowImportExportEverywhere: true,
       allowUndeclaredExports: true,
+      attachComment: false,
       startLine,
       plugins: plugins ?? babelPlugins(file),
     }) as unknown as AnyNode;
   } catch (e) {
     const err = e as { message?: string; loc?: { line: number; column: number } };
-    scan.parseError = { message: (err.message ?? "syntax error").replace(/\s*\(\d+:\d+\)$/, ""), line: err.loc?.line ?? startLine, column: (err.loc?.column ?? 0) + 1 };
+    scan.parseError = {
+      message: (err.message ?? "syntax error").replace(/\s*\(\d+:\d+\)$/, ""),
+      line: err.loc?.line ?? startLine,
+      column: (err.loc?.column ?? 0) + 1,
+    };
     return regexScan(code, startLine, scan);
   }
   try {
     walkAst(ast, scan);
   } catch (e) {
     // A pathological tree (stack overflow on very deep nesting): keep what was found, add regexes.
-    scan.parseError = { message: e instanceof RangeError ? "source nested too deeply" : String(e), line: startLine, column: 1 };
+    scan.parseError = {
+      message: e instanceof RangeError ? "source nested too deeply" : String(e),
+      line: startLine,
+      column: 1,
+    };
     return regexScan(code, startLine, { ...emptyScan(), parseError: scan.parseError });
   }
   return scan;
@@ -237,10 +293,18 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
   };
 
   const fnName = (n: AnyNode, parent: AnyNode | null): string | null => {
-    if ((n.type === "FunctionDeclaration" || n.type === "FunctionExpression") && n.id && (n.id as AnyNode).type === "Identifier") return (n.id as AnyNode & { name: string }).name;
-    if (n.type === "ObjectMethod" || n.type === "ClassMethod" || n.type === "ClassPrivateMethod") return propName(n.key as AnyNode, n.computed as boolean);
-    if (parent && (parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.value === n) return propName(parent.key as AnyNode, parent.computed as boolean);
-    if (parent && parent.type === "VariableDeclarator" && (parent.id as AnyNode).type === "Identifier") return (parent.id as AnyNode & { name: string }).name;
+    if (
+      (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") &&
+      n.id &&
+      (n.id as AnyNode).type === "Identifier"
+    )
+      return (n.id as AnyNode & { name: string }).name;
+    if (n.type === "ObjectMethod" || n.type === "ClassMethod" || n.type === "ClassPrivateMethod")
+      return propName(n.key as AnyNode, n.computed as boolean);
+    if (parent && (parent.type === "ObjectProperty" || parent.type === "ClassProperty") && parent.value === n)
+      return propName(parent.key as AnyNode, parent.computed as boolean);
+    if (parent && parent.type === "VariableDeclarator" && (parent.id as AnyNode).type === "Identifier")
+      return (parent.id as AnyNode & { name: string }).name;
     if (parent && parent.type === "AssignmentExpression") {
       const c = memberChain(parent.left as AnyNode);
       return c[c.length - 1] ?? null;
@@ -250,18 +314,35 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
 
   const bindTarget = (target: AnyNode | null, init: AnyNode | null): void => {
     if (!target || !init) return;
-    const initChain = init.type === "CallExpression" || init.type === "AwaitExpression" ? memberChain(init) : [];
-    const name = target.type === "Identifier" ? (target.name as string) : target.type === "MemberExpression" ? memberChain(target).at(-1) ?? null : null;
+    const initChain =
+      init.type === "CallExpression" || init.type === "AwaitExpression" ? memberChain(init) : [];
+    const name =
+      target.type === "Identifier"
+        ? (target.name as string)
+        : target.type === "MemberExpression"
+          ? (memberChain(target).at(-1) ?? null)
+          : null;
     if (!name) return;
     for (const f of Object.values(PRIVACY_METHODS)) {
-      if (initChain.length >= 3 && RECEIVERS.has(initChain[0] ?? "") && initChain[initChain.length - 2] === f.factory) factoryNames.set(name, f.factory);
+      if (
+        initChain.length >= 3 &&
+        RECEIVERS.has(initChain[0] ?? "") &&
+        initChain[initChain.length - 2] === f.factory
+      )
+        factoryNames.set(name, f.factory);
     }
     const ci = initChain.lastIndexOf("collection");
-    if (ci >= 0 && initChain[ci + 1] === "()" && ci + 2 === initChain.length) collectionVars.set(name, collectionNameOf(init));
+    if (ci >= 0 && initChain[ci + 1] === "()" && ci + 2 === initChain.length)
+      collectionVars.set(name, collectionNameOf(init));
   };
 
   const visit = (n: AnyNode, parent: AnyNode | null): void => {
-    const isFn = n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ObjectMethod" || n.type === "ClassMethod";
+    const isFn =
+      n.type === "FunctionDeclaration" ||
+      n.type === "FunctionExpression" ||
+      n.type === "ArrowFunctionExpression" ||
+      n.type === "ObjectMethod" ||
+      n.type === "ClassMethod";
     let pushed = false;
     if (isFn) {
       const name = fnName(n, parent);
@@ -290,8 +371,16 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
         if (prop === "suggest") scan.readsSuggest.push(pos(n));
         if (prop === "errCode" || prop === "errcode") scan.readsErrcode.push(pos(n));
         const obj = n.object as AnyNode;
-        if (prop && obj.type === "Identifier" && RECEIVERS.has(obj.name as string) && PRIVACY_APIS[prop] !== undefined) {
-          const called = !!parent && (parent.type === "CallExpression" || parent.type === "OptionalCallExpression") && parent.callee === n;
+        if (
+          prop &&
+          obj.type === "Identifier" &&
+          RECEIVERS.has(obj.name as string) &&
+          PRIVACY_APIS[prop] !== undefined
+        ) {
+          const called =
+            !!parent &&
+            (parent.type === "CallExpression" || parent.type === "OptionalCallExpression") &&
+            parent.callee === n;
           const ref: ApiRef = { ...pos(n), api: prop, receiver: obj.name as string, called };
           if (called) {
             const arg = objectLiterals((parent.arguments as AnyNode[])[0]);
@@ -303,8 +392,13 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
       }
       case "ObjectPattern":
         for (const p of n.properties as AnyNode[]) {
-          if (p.type === "ObjectProperty" && propName(p.key as AnyNode, p.computed as boolean) === "suggest") scan.readsSuggest.push(pos(p));
-          if (p.type === "ObjectProperty" && /^err[cC]ode$/.test(propName(p.key as AnyNode, p.computed as boolean) ?? "")) scan.readsErrcode.push(pos(p));
+          if (p.type === "ObjectProperty" && propName(p.key as AnyNode, p.computed as boolean) === "suggest")
+            scan.readsSuggest.push(pos(p));
+          if (
+            p.type === "ObjectProperty" &&
+            /^err[cC]ode$/.test(propName(p.key as AnyNode, p.computed as boolean) ?? "")
+          )
+            scan.readsErrcode.push(pos(p));
         }
         break;
       case "NumericLiteral":
@@ -320,7 +414,8 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
         recordImport((n.source as AnyNode & { value: string }).value, pos(n));
         break;
       case "ImportExpression":
-        if ((n.source as AnyNode).type === "StringLiteral") recordImport((n.source as AnyNode & { value: string }).value, pos(n));
+        if ((n.source as AnyNode).type === "StringLiteral")
+          recordImport((n.source as AnyNode & { value: string }).value, pos(n));
         break;
       case "StringLiteral":
       case "TemplateLiteral": {
@@ -330,14 +425,28 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
         if (parent?.type === "ObjectProperty" && parent.value === n) {
           const k = propName(parent.key as AnyNode, parent.computed as boolean);
           if (k) entry.key = k;
-        } else if (parent && (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.callee !== n) {
+        } else if (
+          parent &&
+          (parent.type === "CallExpression" || parent.type === "NewExpression") &&
+          parent.callee !== n
+        ) {
           entry.callee = memberChain(parent.callee as AnyNode).join(".");
         }
         scan.strings.push(entry);
         for (const [endpoint, api] of Object.entries(SECURITY_ENDPOINTS)) {
-          if (s.includes(endpoint)) scan.securityCalls.push({ ...pos(n), api, style: "http", version: null, scene: null, mediaType: null });
+          if (s.includes(endpoint))
+            scan.securityCalls.push({
+              ...pos(n),
+              api,
+              style: "http",
+              version: null,
+              scene: null,
+              mediaType: null,
+            });
         }
-        for (const m of MODERATION_ENDPOINTS) if (s.includes(m.host)) scan.moderation.push({ ...pos(n), provider: m.provider, how: `endpoint \`${m.host}\`` });
+        for (const m of MODERATION_ENDPOINTS)
+          if (s.includes(m.host))
+            scan.moderation.push({ ...pos(n), provider: m.provider, how: `endpoint \`${m.host}\`` });
         break;
       }
       case "CallExpression":
@@ -349,7 +458,10 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
         break;
       case "JSXText":
       case "JSXExpressionContainer": {
-        const text = n.type === "JSXText" ? String(n.value).replace(/\s+/g, " ").trim() : (staticString(n.expression as AnyNode) ?? "").trim();
+        const text =
+          n.type === "JSXText"
+            ? String(n.value).replace(/\s+/g, " ").trim()
+            : (staticString(n.expression as AnyNode) ?? "").trim();
         if (!text) break;
         for (const idx of jsxStack) {
           const el = scan.jsx[idx];
@@ -366,7 +478,9 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
 
   const recordImport = (source: string, p: Pos): void => {
     scan.imports.push({ ...p, source });
-    for (const m of MODERATION_MODULES) if (m.pattern.test(source)) scan.moderation.push({ ...p, provider: m.provider, how: `module \`${source}\`` });
+    for (const m of MODERATION_MODULES)
+      if (m.pattern.test(source))
+        scan.moderation.push({ ...p, provider: m.provider, how: `module \`${source}\`` });
   };
 
   const visitCall = (n: AnyNode): void => {
@@ -377,15 +491,26 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
     const arg0 = args[0];
     const receiver = chain[0] ?? "";
     const p = pos(n);
-    if (callee.type === "Identifier" && callee.name === "require" && arg0 && arg0.type === "StringLiteral") recordImport(arg0.value as string, p);
+    if (callee.type === "Identifier" && callee.name === "require" && arg0 && arg0.type === "StringLiteral")
+      recordImport(arg0.value as string, p);
 
-    if (last === "callFunction" && (chain.includes("cloud") || receiver === "uniCloud" || chain.length === 2)) {
+    if (
+      last === "callFunction" &&
+      (chain.includes("cloud") || receiver === "uniCloud" || chain.length === 2)
+    ) {
       const props = objectLiterals(arg0);
       const name = typeof props?.["name"] === "string" ? (props["name"] as string) : null;
-      scan.callFunctions.push({ ...p, name: name && !name.includes("*") ? name : null, receiver: chain.slice(0, -1).join(".") });
+      scan.callFunctions.push({
+        ...p,
+        name: name && !name.includes("*") ? name : null,
+        receiver: chain.slice(0, -1).join("."),
+      });
     }
     const secIdx = chain.length >= 2 ? chain[chain.length - 2] : "";
-    if (secIdx === "security" && (last === "msgSecCheck" || last === "imgSecCheck" || last === "mediaCheckAsync")) {
+    if (
+      secIdx === "security" &&
+      (last === "msgSecCheck" || last === "imgSecCheck" || last === "mediaCheckAsync")
+    ) {
       const props = objectLiterals(arg0) ?? {};
       scan.securityCalls.push({
         ...p,
@@ -398,13 +523,21 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
     } else if (last === "textSecCheck" || last === "imgSecCheck") {
       // uni-sec-check (uni-app's wrapper of msgSecCheck / imgSecCheck).
       const props = objectLiterals(arg0) ?? {};
-      scan.securityCalls.push({ ...p, api: last === "textSecCheck" ? "msgSecCheck" : "imgSecCheck", style: "uni-sec-check", version: numberOf(props["version"]), scene: numberOf(props["scene"]), mediaType: null });
+      scan.securityCalls.push({
+        ...p,
+        api: last === "textSecCheck" ? "msgSecCheck" : "imgSecCheck",
+        style: "uni-sec-check",
+        version: numberOf(props["version"]),
+        scene: numberOf(props["scene"]),
+        mediaType: null,
+      });
     }
 
     if (RECEIVERS.has(receiver) && chain.length === 2) {
       if (last === "request") {
         const props = objectLiterals(arg0) ?? {};
-        const method = typeof props["method"] === "string" ? (props["method"] as string).toUpperCase() : "GET";
+        const method =
+          typeof props["method"] === "string" ? (props["method"] as string).toUpperCase() : "GET";
         const url = typeof props["url"] === "string" ? (props["url"] as string) : null;
         scan.requests.push({ ...p, method, url, receiver });
       } else if (last === "uploadFile") scan.uploads.push({ ...p, api: `${receiver}.uploadFile` });
@@ -425,13 +558,27 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
         if (appId) scan.miniProgramNavs.push({ ...p, appId, api: last });
       } else if (last === "authorize") {
         const props = objectLiterals(arg0);
-        if (typeof props?.["scope"] === "string") scan.apiRefs.push({ ...p, api: "authorize", receiver, called: true, arg: { scope: props["scope"] } });
+        if (typeof props?.["scope"] === "string")
+          scan.apiRefs.push({
+            ...p,
+            api: "authorize",
+            receiver,
+            called: true,
+            arg: { scope: props["scope"] },
+          });
       }
     }
-    if (last === "uploadFile" && chain.includes("cloud")) scan.uploads.push({ ...p, api: "cloud.uploadFile" });
-    if (receiver === "uniCloud" && last === "uploadFile") scan.uploads.push({ ...p, api: "uniCloud.uploadFile" });
+    if (last === "uploadFile" && chain.includes("cloud"))
+      scan.uploads.push({ ...p, api: "cloud.uploadFile" });
+    if (receiver === "uniCloud" && last === "uploadFile")
+      scan.uploads.push({ ...p, api: "uniCloud.uploadFile" });
     if ((last === "post" || last === "put") && chain.length >= 2 && !RECEIVERS.has(receiver)) {
-      scan.requests.push({ ...p, method: last.toUpperCase(), url: staticString(arg0), receiver: chain.slice(0, -1).join(".") });
+      scan.requests.push({
+        ...p,
+        method: last.toUpperCase(),
+        url: staticString(arg0),
+        receiver: chain.slice(0, -1).join("."),
+      });
     }
 
     const mod = MODERATION_CALLS[last];
@@ -440,16 +587,20 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
     // Database writes: db.collection('x').add(...), db.collection('x').doc(id).update(...), posts.add(...).
     if (DB_WRITE.has(last)) {
       const ci = chain.lastIndexOf("collection");
-      if (ci >= 0 && chain[ci + 1] === "()") scan.dbWrites.push({ ...p, method: last, collection: collectionNameOf(callee) });
-      else if (chain.length >= 2 && collectionVars.has(chain[0] ?? "")) scan.dbWrites.push({ ...p, method: last, collection: collectionVars.get(chain[0] ?? "") ?? null });
-      else if (chain.length >= 3 && chain[0] === "this" && collectionVars.has(chain[1] ?? "")) scan.dbWrites.push({ ...p, method: last, collection: collectionVars.get(chain[1] ?? "") ?? null });
+      if (ci >= 0 && chain[ci + 1] === "()")
+        scan.dbWrites.push({ ...p, method: last, collection: collectionNameOf(callee) });
+      else if (chain.length >= 2 && collectionVars.has(chain[0] ?? ""))
+        scan.dbWrites.push({ ...p, method: last, collection: collectionVars.get(chain[0] ?? "") ?? null });
+      else if (chain.length >= 3 && chain[0] === "this" && collectionVars.has(chain[1] ?? ""))
+        scan.dbWrites.push({ ...p, method: last, collection: collectionVars.get(chain[1] ?? "") ?? null });
     }
 
     // Methods of factory results: wx.getRecorderManager().start(), rm.start(), this.rm.start().
     for (const f of Object.values(PRIVACY_METHODS)) {
       if (last !== f.method) continue;
       const objectName = chain[chain.length - 2] ?? "";
-      if (objectName === "()" && chain[chain.length - 3] === f.factory) scan.apiRefs.push({ ...p, api: f.api, receiver: chain[0] ?? "", called: true });
+      if (objectName === "()" && chain[chain.length - 3] === f.factory)
+        scan.apiRefs.push({ ...p, api: f.api, receiver: chain[0] ?? "", called: true });
       else pendingMethodCalls.push({ objectName, method: last, pos: p });
     }
   };
@@ -457,19 +608,31 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
   const visitJsx = (n: AnyNode): void => {
     const open = n.openingElement as AnyNode;
     const nameNode = open.name as AnyNode;
-    const rawName = nameNode.type === "JSXIdentifier" ? (nameNode.name as string) : nameNode.type === "JSXMemberExpression" ? String((nameNode.property as AnyNode).name) : "?";
+    const rawName =
+      nameNode.type === "JSXIdentifier"
+        ? (nameNode.name as string)
+        : nameNode.type === "JSXMemberExpression"
+          ? String((nameNode.property as AnyNode).name)
+          : "?";
     const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const a of open.attributes as AnyNode[]) {
       if (a.type !== "JSXAttribute") continue;
       const an = a.name as AnyNode;
-      const key = an.type === "JSXIdentifier" ? (an.name as string) : `${String((an.namespace as AnyNode).name)}:${String((an.name as AnyNode).name)}`;
+      const key =
+        an.type === "JSXIdentifier"
+          ? (an.name as string)
+          : `${String((an.namespace as AnyNode).name)}:${String((an.name as AnyNode).name)}`;
       const v = a.value as AnyNode | null;
       let value = "true";
       if (v?.type === "StringLiteral") value = v.value as string;
       else if (v?.type === "JSXExpressionContainer") {
         const e = v.expression as AnyNode;
         const s = staticString(e);
-        value = s ?? (e.type === "MemberExpression" || e.type === "Identifier" ? `{{${memberChain(e).join(".")}}}` : "{{}}");
+        value =
+          s ??
+          (e.type === "MemberExpression" || e.type === "Identifier"
+            ? `{{${memberChain(e).join(".")}}}`
+            : "{{}}");
       }
       attrs[key] = value;
       const k = kebab(key);
@@ -500,7 +663,8 @@ function walkAst(ast: AnyNode, scan: ScriptScan): void {
     const factory = factoryNames.get(c.objectName);
     if (!factory) continue;
     const m = PRIVACY_METHODS[factory];
-    if (m && m.method === c.method) scan.apiRefs.push({ ...c.pos, api: m.api, receiver: c.objectName, called: true });
+    if (m && m.method === c.method)
+      scan.apiRefs.push({ ...c.pos, api: m.api, receiver: c.objectName, called: true });
   }
   // HTTP endpoint calls take `version`/`scene` from the object literals of the same function.
   if (scan.securityCalls.some((s) => s.style === "http" || s.version === null)) fillSecurityArgs(ast, scan);
@@ -515,7 +679,8 @@ function numberOf(v: unknown): number | null {
 function objectPropNode(node: AnyNode | undefined, key: string): AnyNode | null {
   if (!node || node.type !== "ObjectExpression") return null;
   for (const p of node.properties as AnyNode[]) {
-    if (p.type === "ObjectProperty" && propName(p.key as AnyNode, p.computed as boolean) === key) return p.value as AnyNode;
+    if (p.type === "ObjectProperty" && propName(p.key as AnyNode, p.computed as boolean) === key)
+      return p.value as AnyNode;
   }
   return null;
 }
@@ -529,7 +694,8 @@ function collectionNameOf(node: AnyNode): string | null {
       const chain = memberChain(callee);
       if (chain[chain.length - 1] === "collection") return staticString((cur.arguments as AnyNode[])[0]);
       cur = callee;
-    } else if (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") cur = cur.object as AnyNode;
+    } else if (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+      cur = cur.object as AnyNode;
     else if (cur.type === "AwaitExpression") cur = cur.argument as AnyNode;
     else return null;
   }
@@ -544,7 +710,13 @@ function collectionNameOf(node: AnyNode): string | null {
 function fillSecurityArgs(ast: AnyNode, scan: ScriptScan): void {
   const fns: Array<{ start: number; end: number; props: Record<string, number> }> = [];
   const visit = (n: AnyNode, stack: Array<Record<string, number>>): void => {
-    const isFn = n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ObjectMethod" || n.type === "ClassMethod" || n.type === "Program";
+    const isFn =
+      n.type === "FunctionDeclaration" ||
+      n.type === "FunctionExpression" ||
+      n.type === "ArrowFunctionExpression" ||
+      n.type === "ObjectMethod" ||
+      n.type === "ClassMethod" ||
+      n.type === "Program";
     let own = stack;
     if (isFn) {
       const props: Record<string, number> = {};
@@ -570,7 +742,9 @@ function fillSecurityArgs(ast: AnyNode, scan: ScriptScan): void {
   visit(ast, []);
   for (const call of scan.securityCalls) {
     // The innermost function around the call.
-    const fn = fns.filter((f) => f.start <= call.line && call.line <= f.end).sort((a, b) => a.end - a.start - (b.end - b.start))[0];
+    const fn = fns
+      .filter((f) => f.start <= call.line && call.line <= f.end)
+      .sort((a, b) => a.end - a.start - (b.end - b.start))[0];
     if (!fn) continue;
     if (call.version === null && fn.props["version"] !== undefined) call.version = fn.props["version"];
     if (call.scene === null && fn.props["scene"] !== undefined) call.scene = fn.props["scene"];
@@ -583,21 +757,51 @@ function fillSecurityArgs(ast: AnyNode, scan: ScriptScan): void {
 
 /** The fallback for sources babel rejects: regexes over the text, comments blanked first. */
 export function regexScan(code: string, startLine: number, scan: ScriptScan): ScriptScan {
-  const text = code.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " ")).replace(/(^|[^:"'`\\])\/\/[^\n]*/g, (m, p: string) => p + " ".repeat(m.length - p.length));
+  const text = code
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " "))
+    .replace(/(^|[^:"'`\\])\/\/[^\n]*/g, (m, p: string) => p + " ".repeat(m.length - p.length));
   const lines = text.split("\n");
   const apiRe = /\b(wx|uni|Taro)\s*\.\s*([A-Za-z]+)\b/g;
   lines.forEach((l, i) => {
     const line = i + startLine;
     for (const m of l.matchAll(apiRe)) {
       const api = m[2] ?? "";
-      if (PRIVACY_APIS[api] !== undefined) scan.apiRefs.push({ line, column: (m.index ?? 0) + 1, api, receiver: m[1] ?? "wx", called: l.slice((m.index ?? 0) + m[0].length).trimStart().startsWith("(") });
+      if (PRIVACY_APIS[api] !== undefined)
+        scan.apiRefs.push({
+          line,
+          column: (m.index ?? 0) + 1,
+          api,
+          receiver: m[1] ?? "wx",
+          called: l
+            .slice((m.index ?? 0) + m[0].length)
+            .trimStart()
+            .startsWith("("),
+        });
     }
     for (const [endpoint, api] of Object.entries(SECURITY_ENDPOINTS)) {
       const at = l.indexOf(endpoint);
-      if (at >= 0) scan.securityCalls.push({ line, column: at + 1, api, style: "http", version: null, scene: null, mediaType: null });
+      if (at >= 0)
+        scan.securityCalls.push({
+          line,
+          column: at + 1,
+          api,
+          style: "http",
+          version: null,
+          scene: null,
+          mediaType: null,
+        });
     }
     const sec = /security\s*\.\s*(msgSecCheck|imgSecCheck|mediaCheckAsync)\s*\(/.exec(l);
-    if (sec) scan.securityCalls.push({ line, column: sec.index + 1, api: sec[1] as SecurityApi, style: /openapi/.test(l) ? "cloud-openapi" : "cloud-call", version: /version\s*:\s*['"]?2/.test(l) ? 2 : null, scene: null, mediaType: null });
+    if (sec)
+      scan.securityCalls.push({
+        line,
+        column: sec.index + 1,
+        api: sec[1] as SecurityApi,
+        style: /openapi/.test(l) ? "cloud-openapi" : "cloud-call",
+        version: /version\s*:\s*['"]?2/.test(l) ? 2 : null,
+        scene: null,
+        mediaType: null,
+      });
     const cf = /callFunction\s*\(\s*\{[^}]*?name\s*:\s*['"`]([\w-]+)['"`]/.exec(l);
     if (cf) scan.callFunctions.push({ line, column: cf.index + 1, name: cf[1] ?? null, receiver: "cloud" });
     if (/\.suggest\b/.test(l)) scan.readsSuggest.push({ line, column: 1 });

@@ -25,7 +25,10 @@ export const SECURITY_MEDIA: Readonly<Record<SecurityApi, readonly string[]>> = 
 export const MODERATION_MODULES: ReadonlyArray<{ pattern: RegExp; provider: string }> = [
   { pattern: /^@alicloud\/green/, provider: "aliyun-green" },
   { pattern: /^@alicloud\/imageaudit/, provider: "aliyun-green" },
-  { pattern: /^tencentcloud-sdk-nodejs(?:-common)?\/?.*\b(?:tms|ims|ams|vm)\b/, provider: "tencent-cloud-moderation" },
+  {
+    pattern: /^tencentcloud-sdk-nodejs(?:-common)?\/?.*\b(?:tms|ims|ams|vm)\b/,
+    provider: "tencent-cloud-moderation",
+  },
   { pattern: /^tencentcloud-sdk-nodejs-(?:tms|ims|ams|vm)\b/, provider: "tencent-cloud-moderation" },
   { pattern: /^qiniu(?:\/|$)/, provider: "qiniu" },
   { pattern: /^baidu-aip-sdk\b/, provider: "baidu-content-censor" },

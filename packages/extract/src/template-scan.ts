@@ -51,7 +51,15 @@ export function scanTemplate(code: string, sfc = false): TemplateElement[] {
         const parentIdx = [...stack].reverse().find((i) => i >= 0);
         const attrs = Object.create(null) as Record<string, string>;
         for (const [k, v] of Object.entries(attribs)) attrs[k] = v;
-        elements.push({ tag: name, attrs, line: at.line, column: at.column, parent: parentIdx ?? null, text: "", texts: [] });
+        elements.push({
+          tag: name,
+          attrs,
+          line: at.line,
+          column: at.column,
+          parent: parentIdx ?? null,
+          text: "",
+          texts: [],
+        });
         stack.push(elements.length - 1);
       },
       ontext(data) {

@@ -59,7 +59,8 @@ export interface ExtractWarning {
 
 /** A fatal problem: facts could not be extracted at all (missing directory, no mini program). */
 export interface ExtractError {
-  code: "extract/not-a-directory" | "extract/no-mini-program" | "extract/unreadable-profile" | "extract/internal";
+  code:
+    "extract/not-a-directory" | "extract/no-mini-program" | "extract/unreadable-profile" | "extract/internal";
   message: string;
   file?: string;
 }

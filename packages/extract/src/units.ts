@@ -8,6 +8,7 @@ import type { AppConfig } from "./app-config.js";
 import type { ExtractContext } from "./context.js";
 import { MAX_FILE_BYTES } from "./context.js";
 import { parseJsonLocated } from "./json-locate.js";
+import { PRIVACY_APIS, PRIVACY_METHODS } from "./privacy-table.js";
 import { scanScript, type ScriptScan } from "./script-scan.js";
 import { scanTemplate, sfcScripts, type TemplateElement } from "./template-scan.js";
 import type { Layout } from "./types.js";
@@ -37,6 +38,11 @@ export interface Unit {
   title: string | null;
 }
 
+/** Cheap test for a vendored script: does it name any privacy API or privacy factory at all? */
+const VENDORED_PREFILTER = new RegExp(
+  `\\b(?:${[...Object.keys(PRIVACY_APIS), ...Object.keys(PRIVACY_METHODS)].join("|")})\\b`,
+);
+
 const stemOf = (rel: string): string => rel.replace(/\.config\.(?:ts|js)$/, "").replace(/\.[^./]+$/, "");
 
 function relToRoot(stem: string, root: string): string {
@@ -44,7 +50,12 @@ function relToRoot(stem: string, root: string): string {
 }
 
 /** Builds the units of the project and scans their sources. Files larger than the limit are skipped with a warning. */
-export function buildUnits(ctx: ExtractContext, files: SourceFile[], layout: Layout, app: AppConfig | null): Unit[] {
+export function buildUnits(
+  ctx: ExtractContext,
+  files: SourceFile[],
+  layout: Layout,
+  app: AppConfig | null,
+): Unit[] {
   const pagePaths = new Set<string>();
   for (const p of app?.pages ?? []) pagePaths.add(p.path.replace(/^\//, ""));
   for (const s of app?.subpackages ?? []) for (const p of s.pages) pagePaths.add(p.path.replace(/^\//, ""));
@@ -76,7 +87,11 @@ export function buildUnits(ctx: ExtractContext, files: SourceFile[], layout: Lay
   for (const f of files) {
     if (f.kind === "server" || f.kind === "other") continue;
     if (f.size > MAX_FILE_BYTES) {
-      ctx.warn("extract/file-too-large", `skipped \`${f.rel}\`: ${Math.round(f.size / 1024)} KiB is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`, [{ file: f.rel, line: 1 }]);
+      ctx.warn(
+        "extract/file-too-large",
+        `skipped \`${f.rel}\`: ${Math.round(f.size / 1024)} KiB is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
+        [{ file: f.rel, line: 1 }],
+      );
       continue;
     }
     if (f.kind === "json") {
@@ -90,6 +105,8 @@ export function buildUnits(ctx: ExtractContext, files: SourceFile[], layout: Lay
     }
     const text = ctx.text(f.rel);
     if (text === undefined) continue;
+    // Vendored code only matters for the privacy APIs it calls: parse it only when a pattern hits.
+    if (f.vendored && f.kind === "script" && !VENDORED_PREFILTER.test(text)) continue;
     const u = unitFor(f);
     if (f.kind === "wxml") {
       u.templateFile = f.rel;
@@ -129,19 +146,25 @@ function readUnitJson(ctx: ExtractContext, u: Unit, f: SourceFile): void {
   const text = ctx.text(f.rel);
   if (text === undefined) return;
   const json = parseJsonLocated(text);
-  const rec = json.value && typeof json.value === "object" && !Array.isArray(json.value) ? (json.value as Record<string, unknown>) : undefined;
+  const rec =
+    json.value && typeof json.value === "object" && !Array.isArray(json.value)
+      ? (json.value as Record<string, unknown>)
+      : undefined;
   if (!rec) return;
   const title = rec["navigationBarTitleText"];
   if (typeof title === "string" && u.title === null) u.title = title;
   const comps = rec["usingComponents"];
   if (comps && typeof comps === "object" && !Array.isArray(comps)) {
-    for (const [tag, path] of Object.entries(comps as Record<string, unknown>)) if (typeof path === "string") u.components.set(tag, path);
+    for (const [tag, path] of Object.entries(comps as Record<string, unknown>))
+      if (typeof path === "string") u.components.set(tag, path);
   }
 }
 
 function reportParseError(ctx: ExtractContext, f: SourceFile, scan: ScriptScan): void {
   if (!scan.parseError || f.vendored) return;
-  ctx.warn("extract/parse-error", `cannot parse \`${f.rel}\`: ${scan.parseError.message}; scanned it with patterns instead`, [
-    { file: f.rel, line: scan.parseError.line, column: scan.parseError.column },
-  ]);
+  ctx.warn(
+    "extract/parse-error",
+    `cannot parse \`${f.rel}\`: ${scan.parseError.message}; scanned it with patterns instead`,
+    [{ file: f.rel, line: scan.parseError.line, column: scan.parseError.column }],
+  );
 }

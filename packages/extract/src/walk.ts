@@ -99,7 +99,7 @@ export function walkProject(dir: string, opts: WalkOptions): WalkResult {
       const kind = sourceKind(e.name);
       if (kind === "other") continue;
       const abs = join(dir, rel);
-      let size = 0;
+      let size: number;
       try {
         size = statSync(abs).size;
       } catch {

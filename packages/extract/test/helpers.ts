@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { ExtractResult } from "../src/index.js";
 
 /** Absolute path of a fixture. */
-export const fixture = (name: string): string => join(dirname(fileURLToPath(import.meta.url)), "fixtures", name);
+export const fixture = (name: string): string =>
+  join(dirname(fileURLToPath(import.meta.url)), "fixtures", name);
 
 /** `file:line` of every evidence entry at exactly `pointer`, sorted. */
 export function evidenceAt(r: ExtractResult, pointer: string): string[] {
@@ -26,7 +27,11 @@ export function lineOf(name: string, file: string, needle: string): string {
 /** The index of the array item at `path` whose fields match `where`; throws if none. */
 export function indexWhere(items: unknown, where: Record<string, unknown>): number {
   if (!Array.isArray(items)) throw new Error("not an array");
-  const i = items.findIndex((x) => Object.entries(where).every(([k, v]) => JSON.stringify((x as Record<string, unknown>)[k]) === JSON.stringify(v)));
+  const i = items.findIndex((x) =>
+    Object.entries(where).every(
+      ([k, v]) => JSON.stringify((x as Record<string, unknown>)[k]) === JSON.stringify(v),
+    ),
+  );
   if (i < 0) throw new Error(`no item matching ${JSON.stringify(where)} in ${JSON.stringify(items)}`);
   return i;
 }

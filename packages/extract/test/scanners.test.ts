@@ -33,7 +33,15 @@ describe("scanScript", () => {
 
   it("follows the recorder and map context to their privacy methods", () => {
     const s = scanScript(
-      ["const rm = wx.getRecorderManager()", "Page({", "  onLoad() { this.map = wx.createMapContext('m') },", "  rec() { rm.start({ duration: 1000 }) },", "  go() { this.map.moveToLocation() },", "  other() { timer.start() }", "})"].join("\n"),
+      [
+        "const rm = wx.getRecorderManager()",
+        "Page({",
+        "  onLoad() { this.map = wx.createMapContext('m') },",
+        "  rec() { rm.start({ duration: 1000 }) },",
+        "  go() { this.map.moveToLocation() },",
+        "  other() { timer.start() }",
+        "})",
+      ].join("\n"),
       "a.js",
     );
     expect(s.apiRefs.map((r) => [r.api, r.line, r.handler])).toEqual([
@@ -43,7 +51,10 @@ describe("scanScript", () => {
   });
 
   it("reads callFunction names, literal or dynamic", () => {
-    const s = scanScript("wx.cloud.callFunction({ name: 'a' }); wx.cloud.callFunction({ name: fn }); uniCloud.callFunction({ name: `b` })", "a.js");
+    const s = scanScript(
+      "wx.cloud.callFunction({ name: 'a' }); wx.cloud.callFunction({ name: fn }); uniCloud.callFunction({ name: `b` })",
+      "a.js",
+    );
     expect(s.callFunctions.map((c) => c.name)).toEqual(["a", null, "b"]);
   });
 
@@ -67,7 +78,10 @@ describe("scanScript", () => {
   });
 
   it("reads database writes with their collection, direct or through a variable", () => {
-    const s = scanScript("const posts = db.collection('posts'); posts.add({}); db.collection('c').doc(id).update({}); db.collection('r').get()", "a.js");
+    const s = scanScript(
+      "const posts = db.collection('posts'); posts.add({}); db.collection('c').doc(id).update({}); db.collection('r').get()",
+      "a.js",
+    );
     expect(s.dbWrites.map((w) => [w.collection, w.method])).toEqual([
       ["posts", "add"],
       ["c", "update"],
@@ -87,8 +101,13 @@ describe("scanScript", () => {
   it("reads TypeScript and JSX, and offsets lines of a Vue script", () => {
     const ts = scanScript("const x: number = 1\nwx.chooseImage({ count: x } as any)", "a.ts");
     expect(ts.apiRefs.map((r) => r.line)).toEqual([2]);
-    const tsx = scanScript("export default () => <Button openType='getPhoneNumber' onClick={this.go}>手机号</Button>", "a.tsx");
-    expect(tsx.jsx.map((e) => [e.tag, e.attrs["open-type"], e.attrs["bindclick"], e.text])).toEqual([["button", "getPhoneNumber", "go", "手机号"]]);
+    const tsx = scanScript(
+      "export default () => <Button openType='getPhoneNumber' onClick={this.go}>手机号</Button>",
+      "a.tsx",
+    );
+    expect(tsx.jsx.map((e) => [e.tag, e.attrs["open-type"], e.attrs["bindclick"], e.text])).toEqual([
+      ["button", "getPhoneNumber", "go", "手机号"],
+    ]);
     const vue = scanScript("\nuni.chooseAddress()", "a.vue.js", 10);
     expect(vue.apiRefs.map((r) => r.line)).toEqual([11]);
   });
@@ -112,7 +131,9 @@ describe("scanScript", () => {
 
 describe("scanTemplate", () => {
   it("keeps tags, attributes, lines, parents and text of tolerant markup", () => {
-    const els = scanTemplate('<view class="a">\n  <input type="nickname" value="{{a > b ? 1 : 2}}"/>\n  <text>你好 <b>世界</text>\n<button open-type="feedback">反馈\n');
+    const els = scanTemplate(
+      '<view class="a">\n  <input type="nickname" value="{{a > b ? 1 : 2}}"/>\n  <text>你好 <b>世界</text>\n<button open-type="feedback">反馈\n',
+    );
     expect(els.map((e) => [e.tag, e.line, e.parent])).toEqual([
       ["view", 1, null],
       ["input", 2, 0],
@@ -126,7 +147,8 @@ describe("scanTemplate", () => {
   });
 
   it("reads only the template of a Vue file, and finds its scripts with their first line", () => {
-    const vue = '<template>\n  <button open-type="getPhoneNumber">x</button>\n</template>\n<script lang="ts">\nconst a = "<view>not markup</view>"\n</script>\n<style>.a{}</style>\n';
+    const vue =
+      '<template>\n  <button open-type="getPhoneNumber">x</button>\n</template>\n<script lang="ts">\nconst a = "<view>not markup</view>"\n</script>\n<style>.a{}</style>\n';
     expect(scanTemplate(vue, true).map((e) => [e.tag, e.line])).toEqual([["button", 2]]);
     expect(sfcScripts(vue).map((s) => [s.startLine, s.lang])).toEqual([[4, "ts"]]);
   });
@@ -142,7 +164,11 @@ describe("parseJsonLocated", () => {
   });
 
   it("reports the place of a syntax error and keeps __proto__ as data", () => {
-    expect(parseJsonLocated('{"a": }').error).toEqual({ message: "unexpected character", line: 1, column: 7 });
+    expect(parseJsonLocated('{"a": }').error).toEqual({
+      message: "unexpected character",
+      line: 1,
+      column: 7,
+    });
     const r = parseJsonLocated('{"__proto__": {"polluted": true}}');
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(Object.keys(r.value as object)).toEqual(["__proto__"]);
@@ -160,7 +186,14 @@ describe("parseJsonLocated", () => {
 
 describe("tables", () => {
   it("vendored globs", () => {
-    const yes = ["miniprogram/miniprogram_npm/@vant/weapp/uploader/index.js", "libs/qqmap-wx-jssdk.js", "utils/echarts.min.js", "src/sdk/analytics.js", "common/vendor.js", "uni_modules/uni-id/index.js"];
+    const yes = [
+      "miniprogram/miniprogram_npm/@vant/weapp/uploader/index.js",
+      "libs/qqmap-wx-jssdk.js",
+      "utils/echarts.min.js",
+      "src/sdk/analytics.js",
+      "common/vendor.js",
+      "uni_modules/uni-id/index.js",
+    ];
     const no = ["pages/index/index.js", "utils/request.js", "components/uploader/uploader.js"];
     expect(yes.filter((p) => !isVendoredPath(p))).toEqual([]);
     expect(no.filter((p) => isVendoredPath(p))).toEqual([]);
@@ -187,8 +220,12 @@ describe("tables", () => {
 
   it("what counts as a mini-program app.json", () => {
     expect(whyNotMiniProgramAppJson({ pages: ["a"] })).toBeUndefined();
-    expect(whyNotMiniProgramAppJson({ expo: { name: "x" } })).toBe("it has no `pages` array (it looks like an Expo config)");
-    expect(whyNotMiniProgramAppJson({ name: "x", displayName: "X" })).toBe("it has no `pages` array (it looks like a React Native config)");
+    expect(whyNotMiniProgramAppJson({ expo: { name: "x" } })).toBe(
+      "it has no `pages` array (it looks like an Expo config)",
+    );
+    expect(whyNotMiniProgramAppJson({ name: "x", displayName: "X" })).toBe(
+      "it has no `pages` array (it looks like a React Native config)",
+    );
     expect(whyNotMiniProgramAppJson({ pages: [{ path: "a" }] })).toBe("its `pages` are not all strings");
     expect(whyNotMiniProgramAppJson([])).toBe("it is not a JSON object");
   });

@@ -16,7 +16,8 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { extractFacts, type ExtractResult } from "@norma/extract";
 
-const USAGE = "usage: norma extract DIR [--profile profile.yaml] [--out facts.json] [--evidence evidence.json] [--quiet]";
+const USAGE =
+  "usage: norma extract DIR [--profile profile.yaml] [--out facts.json] [--evidence evidence.json] [--quiet]";
 
 /** Where the command writes; the real process by default, replaceable in tests. */
 export interface ExtractIo {
@@ -50,7 +51,9 @@ export async function runExtract(args: string[], io: ExtractIo): Promise<number>
       return 0;
     }
     if (parsed.positionals.length !== 1) {
-      io.stderr.write(`error: ${parsed.positionals.length === 0 ? "no project directory given" : "give exactly one project directory"}\n  ${USAGE}\n`);
+      io.stderr.write(
+        `error: ${parsed.positionals.length === 0 ? "no project directory given" : "give exactly one project directory"}\n  ${USAGE}\n`,
+      );
       return 2;
     }
     dir = parsed.positionals[0] as string;
@@ -66,7 +69,9 @@ export async function runExtract(args: string[], io: ExtractIo): Promise<number>
     result = await extractFacts(dir, values.profile !== undefined ? { profile: values.profile } : {});
   } catch (error) {
     // extractFacts never throws for input; this is a bug, reported without a stack trace.
-    io.stderr.write(`internal error: this is a bug in norma, not in your input: ${(error as Error).message}\n`);
+    io.stderr.write(
+      `internal error: this is a bug in norma, not in your input: ${(error as Error).message}\n`,
+    );
     return 70;
   }
   if (result.errors.length > 0) {
@@ -76,7 +81,8 @@ export async function runExtract(args: string[], io: ExtractIo): Promise<number>
   if (!values.quiet) {
     for (const w of result.warnings) {
       io.stderr.write(`warning[${w.code}]: ${w.message}\n`);
-      for (const p of w.places) io.stderr.write(`  --> ${p.file}:${p.line}${p.column !== undefined ? `:${p.column}` : ""}\n`);
+      for (const p of w.places)
+        io.stderr.write(`  --> ${p.file}:${p.line}${p.column !== undefined ? `:${p.column}` : ""}\n`);
     }
   }
 
@@ -84,26 +90,44 @@ export async function runExtract(args: string[], io: ExtractIo): Promise<number>
   const writes: Array<[string, string]> = [];
   if (values.out !== undefined) writes.push([values.out, factsText]);
   if (values.evidence !== undefined) {
-    const side = { evidence: result.evidence, warnings: result.warnings, layout: result.layout, stats: result.stats };
+    const side = {
+      evidence: result.evidence,
+      warnings: result.warnings,
+      layout: result.layout,
+      stats: result.stats,
+    };
     writes.push([values.evidence, `${JSON.stringify(side, null, 2)}\n`]);
   }
   for (const [file, text] of writes) {
     try {
       await writeFile(file, text, "utf8");
     } catch (error) {
-      io.stderr.write(`error: cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      io.stderr.write(
+        `error: cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`,
+      );
       return 2;
     }
   }
   if (values.out === undefined) io.stdout.write(factsText);
 
   if (!result.validation.ok) {
-    io.stderr.write(`error: the extracted facts are not schema-valid (${result.validation.errors.length} error${result.validation.errors.length === 1 ? "" : "s"}):\n`);
-    for (const e of result.validation.errors.slice(0, 20)) io.stderr.write(`  ${e.pointer || "/"}: ${e.message}\n`);
-    const missing = result.validation.errors.filter((e) => e.code === "facts/missing-field").map((e) => `\`${e.pointer.slice(1)}\``);
-    if (missing.length > 0) io.stderr.write(`  help: a package cannot show ${missing.join(", ")}; declare them in a profile and pass \`--profile profile.yaml\`\n`);
+    io.stderr.write(
+      `error: the extracted facts are not schema-valid (${result.validation.errors.length} error${result.validation.errors.length === 1 ? "" : "s"}):\n`,
+    );
+    for (const e of result.validation.errors.slice(0, 20))
+      io.stderr.write(`  ${e.pointer || "/"}: ${e.message}\n`);
+    const missing = result.validation.errors
+      .filter((e) => e.code === "facts/missing-field")
+      .map((e) => `\`${e.pointer.slice(1)}\``);
+    if (missing.length > 0)
+      io.stderr.write(
+        `  help: a package cannot show ${missing.join(", ")}; declare them in a profile and pass \`--profile profile.yaml\`\n`,
+      );
     return 1;
   }
-  if (!values.quiet) io.stderr.write(`extracted ${result.layout.kind} mini program at \`${result.layout.root}\`: ${result.evidence.length} evidence entries, ${result.warnings.length} warnings, ${result.stats.ms} ms\n`);
+  if (!values.quiet)
+    io.stderr.write(
+      `extracted ${result.layout.kind} mini program at \`${result.layout.root}\`: ${result.evidence.length} evidence entries, ${result.warnings.length} warnings, ${result.stats.ms} ms\n`,
+    );
   return 0;
 }
