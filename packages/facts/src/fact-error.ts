@@ -28,7 +28,8 @@ export interface FactError {
  *
  * - `facts/unreadable`: the file cannot be read (missing, a directory, no permission)
  * - `facts/syntax`: the text is not JSON
- * - `facts/too-large`: the text or document is beyond the size the engine accepts
+ * - `facts/too-large`: the text, the document or one list is beyond the size the engine accepts
+ * - `facts/too-many-errors`: the last entry when a document has more than 1000 errors (or warnings)
  * - `facts/too-deep`: nesting beyond {@link MAX_FACTS_DEPTH} levels
  * - `facts/duplicate-field`: the same field twice in one object (JSON.parse would silently keep the last)
  * - `facts/not-json`: an in-memory value that JSON cannot represent (function, `undefined`, NaN, a class instance)
@@ -43,6 +44,7 @@ export type FactErrorCode =
   | "facts/syntax"
   | "facts/too-large"
   | "facts/too-deep"
+  | "facts/too-many-errors"
   | "facts/duplicate-field"
   | "facts/not-json"
   | "facts/unicode"

@@ -31,6 +31,7 @@ export {
   validateFacts,
   validateFactsText,
   describeExpected,
+  MAX_REPORTED_ERRORS,
   type FactsValidation,
   type FactsTextValidation,
   type ValidateFactsOptions,

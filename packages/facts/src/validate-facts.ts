@@ -57,6 +57,12 @@ const compiled = ajv.compile(factsSchema as object);
 
 const MAX_NODES = 2_000_000;
 
+// INVARIANT: at least the largest `maxItems` in the schema, so a list refused here is refused by the schema too.
+const MAX_LIST_ITEMS = 10_000;
+
+/** Most errors (and, separately, warnings) one document reports; the rest are counted in a last entry. */
+export const MAX_REPORTED_ERRORS = 1000;
+
 /**
  * Validates a facts document (already parsed, e.g. by {@link parseFactsJson}) against the facts schema.
  *
@@ -79,7 +85,16 @@ export function validateFacts(doc: unknown, options: ValidateFactsOptions = {}):
       else errors.push(e);
     }
   }
-  return { ok: errors.length === 0, errors, warnings };
+  return { ok: errors.length === 0, errors: capped(errors), warnings: capped(warnings) };
+}
+
+function capped(list: FactError[]): FactError[] {
+  if (list.length <= MAX_REPORTED_ERRORS) return list;
+  const rest = list.length - MAX_REPORTED_ERRORS;
+  return [
+    ...list.slice(0, MAX_REPORTED_ERRORS),
+    { code: "facts/too-many-errors", pointer: "", message: `${rest} more like these not shown` },
+  ];
 }
 
 /** The result of {@link validateFactsText}: validation plus the parse, for locating values. */
@@ -200,6 +215,15 @@ function preflight(doc: unknown): Preflight {
         return { errors, blocking: true };
       }
       if (Array.isArray(value)) {
+        if (value.length > MAX_LIST_ITEMS) {
+          errors.push({
+            code: "facts/too-large",
+            pointer,
+            message: `list has ${value.length} items, more than any list of the schema may hold`,
+            expected: `at most ${MAX_LIST_ITEMS} items`,
+          });
+          return { errors, blocking: true };
+        }
         for (let i = value.length - 1; i >= 0; i--) {
           stack.push({ value: value[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
         }
@@ -363,13 +387,16 @@ function mapAjvErrors(raw: readonly ErrorObject[]): FactError[] {
       out.push(err);
     }
   }
-  const seen = new Set<string>(out.map((e) => `${e.pointer}\u0000${e.code}`));
+  // One type error per value (a `$ref` and its site may both state the type); other kinds by message.
+  const keyOf = (e: FactError) =>
+    `${e.pointer}\u0000${e.code}\u0000${e.code === "facts/type" ? "" : e.message}`;
+  const seen = new Set<string>(out.map(keyOf));
   for (const e of raw) {
     // Errors of the name schema itself are reported once, by their `propertyNames` error.
     if (e.keyword === "propertyNames" || e.propertyName !== undefined) continue;
     const mapped = mapOne(e);
     if (mapped.code === "facts/unknown-field" && reserved.has(mapped.pointer)) continue;
-    const key = `${mapped.pointer}\u0000${mapped.code}`;
+    const key = keyOf(mapped);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(mapped);
@@ -491,7 +518,7 @@ function mapOne(e: ErrorObject): FactError {
     case "uniqueItems":
       return fail(
         "facts/items",
-        `items ${String(params.j)} and ${String(params.i)} are equal`,
+        `items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))} are equal`,
         "a list without duplicates",
       );
     default:

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_FACTS_DEPTH, parseFactsJson, validateFacts, validateFactsText } from "../src/index.js";
+import {
+  MAX_FACTS_DEPTH,
+  MAX_REPORTED_ERRORS,
+  parseFactsJson,
+  validateFacts,
+  validateFactsText,
+} from "../src/index.js";
 import { loadExample } from "./helpers.js";
 
 const clean = (): Record<string, unknown> => loadExample("clean-app.json");
@@ -124,6 +130,43 @@ describe("size and depth", () => {
     const result = validateFacts(doc);
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual([expect.objectContaining({ code: "facts/too-deep" })]);
+  });
+
+  it("a list with more items than any schema list may hold is refused before schema validation", () => {
+    const doc = clean();
+    doc.categories = Array.from({ length: 200_000 }, (_, i) => `工具/${i}`);
+    const started = Date.now();
+    const result = validateFacts(doc);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        code: "facts/too-large",
+        pointer: "/categories",
+        expected: "at most 10000 items",
+      }),
+    ]);
+  });
+
+  it("a unique-items list at the preflight limit is checked in linear time", () => {
+    const doc = clean();
+    doc.categories = Array.from({ length: 10_000 }, (_, i) => `工具/${i % 9_999}`);
+    const started = Date.now();
+    const result = validateFacts(doc);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.errors.map((e) => e.code).sort()).toEqual(["facts/items", "facts/items"]);
+  });
+
+  it("a document with thousands of errors reports the first 1000 and counts the rest", () => {
+    const doc = clean();
+    doc.submissions = Array.from({ length: 5_000 }, () => ({ id: "x" }));
+    const result = validateFacts(doc);
+    expect(result.errors).toHaveLength(MAX_REPORTED_ERRORS + 1);
+    expect(result.errors.at(-1)).toEqual({
+      code: "facts/too-many-errors",
+      pointer: "",
+      // 7 missing fields per submission, and the list is longer than 1000
+      message: `${5_000 * 7 + 1 - MAX_REPORTED_ERRORS} more like these not shown`,
+    });
   });
 
   it("a cyclic in-memory document is rejected, not looped over", () => {

@@ -120,6 +120,12 @@ describe("facts schema", () => {
     ).toEqual(["moderation.usage[].day"]);
   });
 
+  it("types the items of every unique list, so uniqueness is checked by hashing", () => {
+    const unique = nodes.filter((v) => v.node.uniqueItems);
+    expect(unique.length).toBeGreaterThan(10);
+    expect(unique.filter((v) => v.node.items?.type === undefined).map((v) => v.where)).toEqual([]);
+  });
+
   it("bounds every string and every list", () => {
     const unboundedStrings = nodes.filter((v) => {
       const s = resolved(v.node);
@@ -130,5 +136,8 @@ describe("facts schema", () => {
       (v) => resolved(v.node).type === "array" && v.node.maxItems === undefined,
     );
     expect(unboundedLists.map((v) => v.where)).toEqual([]);
+    // validateFacts refuses longer lists before the schema runs (MAX_LIST_ITEMS).
+    const largest = Math.max(...nodes.map((v) => v.node.maxItems ?? 0));
+    expect(largest).toBe(10_000);
   });
 });
