@@ -157,7 +157,13 @@ export function checkDiagnosticAssertion(
   index: number,
   diagnostics: PlacedDiagnostic[],
 ): AssertionFailure | null {
-  const shown = diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column }));
+  const several = diagnostics.some((d) => (d.fileIndex ?? 1) > 1);
+  const shown = diagnostics.map((d) => ({
+    code: d.code,
+    line: d.line,
+    column: d.column,
+    ...(several ? { file: d.fileIndex ?? 1 } : {}),
+  }));
   if ("noDiagnostics" in a) {
     return diagnostics.length === 0
       ? null
@@ -170,7 +176,13 @@ export function checkDiagnosticAssertion(
   }
   if ("diagnostic" in a) {
     const e = a.diagnostic;
-    if (diagnostics.some((d) => d.code === e.code && d.line === e.line && d.column === e.column)) return null;
+    const file = e.file ?? 1;
+    if (
+      diagnostics.some(
+        (d) => d.code === e.code && d.line === e.line && d.column === e.column && (d.fileIndex ?? 1) === file,
+      )
+    )
+      return null;
     const sameCode = shown.filter((d) => d.code === e.code);
     return {
       index,

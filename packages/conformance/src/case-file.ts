@@ -143,7 +143,7 @@ export function parseCaseFile(text: string, name: string, context: CaseFileConte
         ...common,
         kind: "language",
         feature: root.feature!,
-        policy: (raw.policy as string | undefined) ?? null,
+        policies: raw.policies ? (raw.policies as string[]) : raw.policy ? [raw.policy as string] : [],
         expr: (raw.expr as string | undefined) ?? null,
       });
   });

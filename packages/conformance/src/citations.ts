@@ -17,7 +17,8 @@ export type CitationStatus =
   | "source-not-found"
   | "source-changed"
   | "unknown-source"
-  | "unpinned";
+  | "unpinned"
+  | "external";
 
 /** One citation of the suite, from a policy or a case, with its status. */
 export interface CitationRecord {
@@ -40,7 +41,7 @@ export interface CitationRecord {
 
 /** True when the status counts as a failure (verification ran and the citation did not hold). */
 export function isCitationFailure(status: CitationStatus): boolean {
-  return status !== "verified" && status !== "not-verified";
+  return status !== "verified" && status !== "not-verified" && status !== "external";
 }
 
 /** The policy citations and pins of a build, as records (their problems come from the build). */
@@ -64,6 +65,9 @@ export function policyCitationRecords(build: PoliciesBuild): CitationRecord[] {
     } else if (pin) {
       status = pin[0]!.startsWith("check/source-not-found") ? "source-not-found" : "source-changed";
       detail = pin.join("; ");
+    } else if (c.sourceUrl !== null) {
+      status = "external";
+      detail = `cites an external page, ${c.sourceUrl}: it cannot be verified against the seed files`;
     } else if (build.citationsVerified && c.sourceFile === null) {
       status = "unknown-source";
       detail = `\`${c.source}\` is not a file source of the policy`;

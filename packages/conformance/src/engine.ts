@@ -3,7 +3,7 @@
  * bundle, decide facts on a named evaluator. `realEngine` wires these to @norma/compiler and
  * @norma/runtime; tests of the runner's own logic may pass another `EngineAdapter`.
  */
-import { mkdtempSync, cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildBundle, findPolicyFiles, type CheckedPolicy } from "@norma/compiler";
@@ -68,6 +68,8 @@ export interface PlacedDiagnostic {
   file: string;
   line: number;
   column: number;
+  /** For inline policies built together, the 1-based position of the diagnostic's file. */
+  fileIndex?: number;
   help?: string;
   /** The code frame, as `norma check` prints it. */
   rendered: string;
@@ -82,6 +84,8 @@ export interface PolicyCitation {
   source: string;
   /** The seed file the source names, or null for a URL source or an undeclared one. */
   sourceFile: string | null;
+  /** The URL, for a URL source (`source X url "…" retrieved …`): nothing to verify offline. */
+  sourceUrl: string | null;
   line: number;
   quote: string;
   /** Where in the policy text: `policies/filing.norma:12:3`. */
@@ -112,17 +116,21 @@ export interface PoliciesBuild {
   fileCount: number;
 }
 
-/** The result of building one inline policy (a language case). */
+/** The result of building the inline policies of a language case. */
 export interface InlineBuild {
   bundle: Bundle | null;
+  /** Each with the 1-based position of its file among the texts built. */
   diagnostics: PlacedDiagnostic[];
 }
 
 /** What the runner needs from the engine. */
 export interface EngineAdapter {
   buildPolicies(policiesDir: string, sourcesDir: string | null): PoliciesBuild;
-  /** Builds one policy text; `assetsDir` holds files it may refer to (`lexicons/…`). */
-  buildInline(text: string, assetsDir: string | null): InlineBuild;
+  /**
+   * Builds policy texts into one bundle. `assetsDir` holds what they may refer to: `lexicons/…`,
+   * `norms.yaml` (the norm ids they may implement) and `sources/` (citations are verified there).
+   */
+  buildInline(texts: string[], assetsDir: string | null): InlineBuild;
   load(bundle: Bundle): { engine: LoadedEngine | null; problems: string[] };
   /** Releases what the adapter holds (temporary directories). */
   dispose(): void;
@@ -139,7 +147,7 @@ const CITATION_CODES = new Set([
 export function realEngine(): EngineAdapter {
   let scratch: string | null = null;
   let counter = 0;
-  const copiedAssets = new Set<string>();
+  const workDirs = new Map<string, string>();
   const scratchDir = () => (scratch ??= mkdtempSync(join(tmpdir(), "norma-conformance-")));
   return {
     buildPolicies(policiesDir, sourcesDir) {
@@ -170,16 +178,37 @@ export function realEngine(): EngineAdapter {
         fileCount: files.length,
       };
     },
-    buildInline(text, assetsDir) {
-      const dir = scratchDir();
-      if (assetsDir && !copiedAssets.has(assetsDir) && existsSync(assetsDir)) {
-        cpSync(assetsDir, join(dir, "lexicons"), { recursive: true });
-        copiedAssets.add(assetsDir);
+    buildInline(texts, assetsDir) {
+      // One working directory per assets directory: the assets are copied in once, and the
+      // policies are written beside them so that `lexicon x from "lexicons/x.yaml"` resolves.
+      const key = assetsDir ?? "";
+      let work = workDirs.get(key);
+      if (!work) {
+        work = join(scratchDir(), `w${workDirs.size}`);
+        mkdirSync(work, { recursive: true });
+        if (assetsDir) cpSync(assetsDir, work, { recursive: true });
+        workDirs.set(key, work);
       }
-      const file = join(dir, `case-${++counter}.norma`);
-      writeFileSync(file, text);
-      const { value, diagnostics } = buildBundle([file], { root: dir, sourcesDir: null, normsFile: null });
-      return { bundle: value.bundle, diagnostics: diagnostics.map((d) => place(d, value.sources)) };
+      const n = ++counter;
+      const files = texts.map((text, i) => {
+        const file = join(work, `case-${n}-${i + 1}.norma`);
+        writeFileSync(file, text);
+        return file;
+      });
+      const normsFile = join(work, "norms.yaml");
+      const sourcesDir = join(work, "sources");
+      const { value, diagnostics } = buildBundle(files, {
+        root: work,
+        sourcesDir: existsSync(sourcesDir) ? sourcesDir : null,
+        normsFile: existsSync(normsFile) ? normsFile : null,
+      });
+      return {
+        bundle: value.bundle,
+        diagnostics: diagnostics.map((d) => ({
+          ...place(d, value.sources),
+          fileIndex: files.indexOf(resolve(d.file)) + 1 || 1,
+        })),
+      };
     },
     load(bundle) {
       const loaded = runtime.loadBundle(bundle);
@@ -192,7 +221,7 @@ export function realEngine(): EngineAdapter {
       return {
         engine: {
           decide(facts, { asOf, evaluator }) {
-            const r = engine.decide(facts, { asOf, evaluator, explain: true });
+            const r = engine.decide(facts, { asOf, evaluator, explain: true, strict: true });
             if (r.ok) return { ok: true, decision: r.decision as unknown as Decision };
             return {
               ok: false,
@@ -206,7 +235,7 @@ export function realEngine(): EngineAdapter {
     dispose() {
       if (scratch) rmSync(scratch, { recursive: true, force: true });
       scratch = null;
-      copiedAssets.clear();
+      workDirs.clear();
     },
   };
 }
@@ -247,8 +276,12 @@ function collectCitations(
       .map((d) => place(d, sources));
   const policy = cp.ast.id.text;
   const files = new Map<string, string>();
+  const urls = new Map<string, string>();
   for (const s of cp.sources.values()) {
-    if (s.location.kind !== "file") continue;
+    if (s.location.kind !== "file") {
+      urls.set(s.name.name, `${s.location.url.value} (retrieved ${s.location.retrieved.value})`);
+      continue;
+    }
     files.set(s.name.name, s.location.file.value);
     pins.push({
       policy,
@@ -266,6 +299,7 @@ function collectCitations(
         owner,
         source: c.source.name,
         sourceFile: files.get(c.source.name) ?? null,
+        sourceUrl: urls.get(c.source.name) ?? null,
         line: c.line,
         quote: c.quote.value,
         at: `${cp.file}:${pos.line}:${pos.column}`,

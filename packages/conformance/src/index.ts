@@ -9,7 +9,6 @@ export {
   normalizeAsOf,
   wrapExpression,
   DEFAULT_LANGUAGE_AS_OF,
-  DEFAULT_LANGUAGE_BASE,
   EXPR_RULE,
 } from "./runner.js";
 export type { RunOptions, SuiteResult, CaseResult, EvaluatorRun, PoliciesSummary } from "./runner.js";

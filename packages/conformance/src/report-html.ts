@@ -54,7 +54,7 @@ table { width: 100%; border-collapse: collapse; background: #fff; border: 1px so
 th, td { text-align: left; vertical-align: top; padding: 7px 10px; border-bottom: 1px solid var(--line); }
 th { background: #eef1f5; font-size: 13px; color: var(--muted); font-weight: 600; }
 tr:last-child td { border-bottom: none; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .norm { background:#fff; border:1px solid var(--line); border-left: 5px solid var(--line); border-radius: 8px; padding: 14px 18px; margin: 14px 0; }
 .norm.covered { border-left-color: var(--ok); }
 .norm.not-encoded { border-left-color: #9aa3b2; }
@@ -104,6 +104,7 @@ function badgeForNorm(status: NormCoverage["status"]): string {
 function badgeForCitation(c: CitationRecord): string {
   if (c.status === "verified") return `<span class="badge b-ok">verified</span>`;
   if (c.status === "not-verified") return `<span class="badge b-warn">NOT verified</span>`;
+  if (c.status === "external") return `<span class="badge b-info">external page (not verifiable)</span>`;
   return `<span class="badge b-bad">${esc(c.status)}</span>`;
 }
 
@@ -168,6 +169,8 @@ export function renderHtml(result: SuiteResult): string {
   );
   const { passed, failed, skipped } = result.counts;
   const norms = result.coverage.norms;
+  const externalCitations = result.citations.records.filter((c) => c.status === "external").length;
+  const checkedCitations = result.citations.records.length - externalCitations;
   const count = (s: NormCoverage["status"]) => norms.filter((n) => n.status === s).length;
 
   const parts: string[] = [];
@@ -181,7 +184,7 @@ export function renderHtml(result: SuiteResult): string {
   );
   parts.push(
     result.citations.verified
-      ? `<div class="banner ${result.citations.failures.length ? "bad" : "ok"}">Citations verified against <code>${esc(result.sourcesDir)}</code>: ${result.citations.records.length - result.citations.failures.length} of ${result.citations.records.length} hold (quote on its line, file hash as pinned).</div>`
+      ? `<div class="banner ${result.citations.failures.length ? "bad" : "ok"}">Citations verified against <code>${esc(result.sourcesDir)}</code>: ${checkedCitations - result.citations.failures.length} of ${checkedCitations} hold (quote on its line, file hash as pinned)${externalCitations ? `; ${externalCitations} cite external pages, which cannot be checked against the seeds` : ""}.</div>`
       : `<div class="banner warn">Citations were NOT verified: no sources directory was given, so no quote below has been checked against its source.</div>`,
   );
   parts.push(`<div class="cards">

@@ -162,6 +162,10 @@ export function toJunit(result: SuiteResult): string {
       t++;
       const name = escapeXml(`${c.from} ${c.owner} cite ${c.source}:${c.line}`);
       if (c.status === "verified") body.push(`    <testcase classname="citations" name="${name}"/>`);
+      else if (c.status === "external")
+        body.push(
+          `    <testcase classname="citations" name="${name}"><skipped message="${escapeXml(c.detail ?? "external page")}"/></testcase>`,
+        );
       else if (c.status === "not-verified")
         body.push(
           `    <testcase classname="citations" name="${name}"><skipped message="citations were NOT verified (no --sources)"/></testcase>`,
@@ -173,7 +177,9 @@ export function toJunit(result: SuiteResult): string {
         );
       }
     }
-    const s = result.citations.verified ? 0 : result.citations.records.length;
+    const s = result.citations.records.filter(
+      (c) => c.status === "external" || c.status === "not-verified",
+    ).length;
     tests += t;
     errors += e;
     skipped += s;

@@ -156,9 +156,12 @@ function renderCitations(result: SuiteResult, p: Palette): string[] {
       ),
     ];
   }
+  const external = recs.filter((r) => r.status === "external").length;
+  const checked = recs.length - external;
   const out = [
     p.bold(
-      `citations: ${recs.length - result.citations.failures.length} of ${recs.length} verified against ${result.sourcesDir} (${count("policy")} in policies, ${count("case")} in cases)`,
+      `citations: ${checked - result.citations.failures.length} of ${checked} verified against ${result.sourcesDir} (${count("policy")} in policies, ${count("case")} in cases)` +
+        (external ? `; ${external} cite external pages and cannot be verified against the seeds` : ""),
     ),
   ];
   for (const f of result.citations.failures) {

@@ -7,6 +7,7 @@
  * ids in assertions are checked after the build, against the bundle; coverage is computed after
  * all cases ran, from every decision.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -119,14 +120,18 @@ export interface SuiteResult {
 
 /** The instant language cases are decided at when they give none. */
 export const DEFAULT_LANGUAGE_AS_OF = "2024-06-01T12:00:00+08:00";
-/** The example language cases start from when they give no facts. */
-export const DEFAULT_LANGUAGE_BASE = "clean-app";
 /** The id of the rule an `expr:` case is wrapped into. */
 export const EXPR_RULE = "conformance.expr";
 
-const EXPR_PRELUDE = [
+/**
+ * The seed an `expr:` case cites: `<assets>/sources/language.txt`, whose line 1 holds the word
+ * `expression` (the wrapper's citation verifies when the assets provide it).
+ */
+export const EXPR_SOURCE_FILE = "language.txt";
+
+const exprPrelude = (sha256: string) => [
   'policy conformance.expr "expression case" reads facts@1',
-  `source LANG file "language" sha256 "${"0".repeat(64)}"`,
+  `source LANG file "${EXPR_SOURCE_FILE}" sha256 "${sha256}"`,
   `rule ${EXPR_RULE}`,
   "  implements LANG-1",
   '  cite LANG:1 "expression"',
@@ -139,11 +144,12 @@ const EXPR_PRELUDE = [
  * starting at column 1 of the line after this prelude, so diagnostic positions map back by
  * subtracting the prelude's line count.
  */
-export function wrapExpression(expr: string): { text: string; lineOffset: number } {
-  return {
-    text: `${EXPR_PRELUDE.join("\n")}\n${expr.replace(/\s+$/, "")}\n`,
-    lineOffset: EXPR_PRELUDE.length,
-  };
+export function wrapExpression(
+  expr: string,
+  sourceSha256 = "0".repeat(64),
+): { text: string; lineOffset: number } {
+  const prelude = exprPrelude(sourceSha256);
+  return { text: `${prelude.join("\n")}\n${expr.replace(/\s+$/, "")}\n`, lineOffset: prelude.length };
 }
 
 /** Runs the whole suite; see the module comment for the order of the steps. Never throws for problems in the inputs. */
@@ -231,7 +237,7 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
           options.evaluators,
           examplesDir,
           examples,
-          join(dir, dirname(c.file), "lexicons"),
+          join(dir, dirname(c.file), "assets"),
         ),
       );
     }
@@ -288,7 +294,7 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
 
 // ------------------------------------------------------------ discovery and cross-file checks
 
-/** Every `*.yaml`/`*.yml` under the suite directory, sorted; `lexicons/` folders hold assets, not cases. */
+/** Every `*.yaml`/`*.yml` under the suite directory, sorted; `assets/` folders hold what language cases refer to, not cases. */
 export function findCaseFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -296,7 +302,7 @@ export function findCaseFiles(dir: string): string[] {
       if (name.startsWith(".") || name === "node_modules") continue;
       const p = join(d, name);
       if (statSync(p).isDirectory()) {
-        if (name !== "lexicons") walk(p);
+        if (name !== "assets") walk(p);
       } else if (/\.ya?ml$/.test(name)) out.push(p);
     }
   };
@@ -359,23 +365,29 @@ function loadSourceIds(normsFile: string): Map<string, string> {
 
 // ------------------------------------------------------------ running cases
 
+/**
+ * A case's facts: its `facts`, or its `base` example with its `patch` applied; a language case
+ * that gives neither decides `<assets>/facts.json` (`fallbackFile`).
+ */
 function resolveFacts(
   c: Case,
   examplesDir: string,
   cache: Map<string, unknown>,
-  fallbackBase: string | null,
+  fallbackFile: string | null,
 ): { facts: unknown } | { error: string } {
   if (c.facts) return { facts: c.facts };
-  const base = c.base ?? fallbackBase;
-  if (base === null) return { error: "the case gives no facts" };
-  if (!cache.has(base)) {
+  const file = c.base !== null ? join(examplesDir, `${c.base}.json`) : fallbackFile;
+  if (file === null) return { error: "the case gives no facts" };
+  if (!cache.has(file)) {
     try {
-      cache.set(base, JSON.parse(readFileSync(join(examplesDir, `${base}.json`), "utf8")));
+      cache.set(file, JSON.parse(readFileSync(file, "utf8")));
     } catch (e) {
-      return { error: `cannot read example \`${base}\`: ${(e as Error).message}` };
+      return {
+        error: `cannot read the facts \`${show(file)}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      };
     }
   }
-  return { facts: c.patch ? applyMergePatch(cache.get(base), c.patch) : cache.get(base) };
+  return { facts: c.patch ? applyMergePatch(cache.get(file), c.patch) : cache.get(file) };
 }
 
 /** An `asOf` as the engine takes it: a bare date is 00:00 in Asia/Shanghai. */
@@ -503,9 +515,10 @@ function runLanguageCase(
 ): CaseResult {
   if (c.skip)
     return { case: c, status: "skipped", runs: [], problems: [], norms: [], rules: [], diagnostics: [] };
-  const wrapped = c.expr !== null ? wrapExpression(c.expr) : { text: c.policy!, lineOffset: 0 };
-  const built = engine.buildInline(wrapped.text, existsSync(assetsDir) ? assetsDir : null);
-  const diagnostics = built.diagnostics.map((d) => ({ ...d, line: d.line - wrapped.lineOffset }));
+  const assets = existsSync(assetsDir) ? assetsDir : null;
+  const wrapped = c.expr !== null ? wrapExpression(c.expr, exprSourceHash(assets)) : null;
+  const built = engine.buildInline(wrapped ? [wrapped.text] : c.policies, assets);
+  const diagnostics = built.diagnostics.map((d) => ({ ...d, line: d.line - (wrapped?.lineOffset ?? 0) }));
   const needsDecision = c.expect.some((a) => !("diagnostic" in a) && !("noDiagnostics" in a));
   const diagnosticFailures = c.expect
     .map((a, i) =>
@@ -519,7 +532,7 @@ function runLanguageCase(
       .filter((d) => d.severity === "error")
       .map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }));
     const loaded = built.bundle ? engine.load(built.bundle) : null;
-    const facts = resolveFacts(c, examplesDir, examples, DEFAULT_LANGUAGE_BASE);
+    const facts = resolveFacts(c, examplesDir, examples, assets ? join(assets, "facts.json") : null);
     if (!built.bundle) problems.push(caseProblem("the policy did not build", null, { diagnostics: shown }));
     else if (!loaded?.engine)
       problems.push(caseProblem(`the bundle did not load: ${loaded?.problems.join("; ")}`));
@@ -592,6 +605,15 @@ function checkValue(
   return jsonEqual(actual, expected)
     ? null
     : { index, message: "wrong value", expected: { value: expected }, actual: { value: actual } };
+}
+
+const hashes = new Map<string, string>();
+/** The SHA-256 of `<assets>/sources/language.txt` (zeros when there is none: nothing is verified then). */
+function exprSourceHash(assetsDir: string | null): string {
+  const file = assetsDir ? join(assetsDir, "sources", EXPR_SOURCE_FILE) : null;
+  if (!file || !existsSync(file)) return "0".repeat(64);
+  if (!hashes.has(file)) hashes.set(file, createHash("sha256").update(readFileSync(file)).digest("hex"));
+  return hashes.get(file)!;
 }
 
 function show(p: string): string {

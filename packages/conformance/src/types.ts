@@ -50,7 +50,7 @@ export type Assertion =
   | { status: { rule: string; is: RuleStatus } }
   | { invalidFacts: string }
   | { value: unknown }
-  | { diagnostic: { code: string; line: number; column: number } }
+  | { diagnostic: { code: string; line: number; column: number; file?: number } }
   | { noDiagnostics: true };
 
 /** The kind of an assertion: its one key. */
@@ -93,7 +93,8 @@ export interface LanguageCase extends CaseBase {
   kind: "language";
   /** The feature of its file (`feature:`). */
   feature: string;
-  policy: string | null;
+  /** The policy texts (one for `policy:`, several for `policies:`); empty for `expr:`. */
+  policies: string[];
   expr: string | null;
 }
 
