@@ -135,6 +135,8 @@ function helpFor(run: string, first: string): string | undefined {
   if (first === "!") return "write `not`, or `!=` for inequality";
   if (first === "%") return "a percentage is a number directly followed by `%`, as in `10%`";
   if (first === "\\") return "`\\` may only appear inside a string";
+  const math: Record<string, string> = { "≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/" };
+  if (math[first]) return `write \`${math[first]}\``;
   const twin = LOOKALIKES[first];
   if (twin) return `replace the full-width \`${first}\` with \`${twin}\``;
   return undefined;

@@ -304,7 +304,7 @@ function parseHole(
   }
   const tokens = lexed.tokens.map((t) => {
     const start = mapStart(t.startOffset);
-    const end = Math.max(start, mapEnd(t.endOffset!));
+    const end = Math.max(start, mapEnd(t.endOffset!) - 1);
     return { ...t, startOffset: start, endOffset: end };
   });
   const guarded = guardDepth(tokens, text, file, diagnostics);
