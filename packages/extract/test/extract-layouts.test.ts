@@ -185,6 +185,25 @@ describe("Taro", () => {
   });
 });
 
+describe("WePY", () => {
+  it("reads the pages of src/app.wpy's <config> block and scans .wpy pages", async () => {
+    const r = await extractFacts(fixture("wepy"));
+    expect(r.layout).toMatchObject({ kind: "wepy", root: "src", appJson: "src/app.wpy" });
+    expect(r.findings?.app?.pages.map((p) => `${p.path} ${p.at.file}:${p.at.line}`)).toEqual([
+      `pages/index ${lineOf("wepy", "src/app.wpy", "'pages/index'")}`,
+    ]);
+    expect(evidenceAt(r, "/privacy/requiredPrivateInfos/0")).toEqual([
+      lineOf("wepy", "src/app.wpy", "requiredPrivateInfos"),
+    ]);
+    expect(r.facts["privacy"]).toMatchObject({
+      apis: [{ api: "wx.chooseAddress", infoType: "address", pages: ["pages/index"] }],
+    });
+    expect(evidenceAt(r, "/privacy/apis/0")).toEqual([
+      lineOf("wepy", "src/pages/index.wpy", "wx.chooseAddress"),
+    ]);
+  });
+});
+
 describe("own complaint page without the notice, imitation label, feedback plugin and service", () => {
   it("reports each entry with its icon and target", async () => {
     const r = await run("imitation-complaint");

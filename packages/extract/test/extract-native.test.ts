@@ -117,6 +117,13 @@ describe("privacy APIs", () => {
       line("miniprogram/pages/profile/profile.wxml", 'type="nickname"'),
     ]);
     expect(facts.privacy.apis[api("wx.setClipboardData")]).toMatchObject({ infoType: "clipboard" });
+    expect(facts.privacy.apis[api("RecorderManager.start")]).toMatchObject({
+      infoType: "microphone",
+      pages: ["pages/chat/chat"],
+    });
+    expect(evidenceAt(r, `/privacy/apis/${api("RecorderManager.start")}`)).toEqual([
+      line("miniprogram/pages/chat/chat.js", "recorder.start"),
+    ]);
   });
 
   it("reaches wx.chooseMedia through the van-uploader component (mapping table) and in the vendored component", () => {
@@ -262,10 +269,18 @@ describe("UGC", () => {
       line("miniprogram/pages/forum/detail.js", "db.collection('comments').add"),
     );
     expect(surface("chat").s).toMatchObject({
-      media: ["text"],
+      media: ["text", "audio"],
       visibleToOthers: true,
       page: "pages/chat/chat",
     });
+    expect(evidenceAt(r, `/ugc/surfaces/${surface("chat").i}`)).toEqual(
+      [
+        line("miniprogram/pages/chat/chat.js", "wx.cloud.uploadFile"),
+        line("miniprogram/pages/chat/chat.js", "recorder.start"),
+        line("miniprogram/pages/chat/chat.js", "wx.cloud.callFunction"),
+        line("miniprogram/pages/chat/chat.wxml", "<input"),
+      ].sort(),
+    );
     expect(surface("nickname").s).toMatchObject({
       media: ["text"],
       page: "pages/profile/profile",
