@@ -1,0 +1,162 @@
+/**
+ * The fast path and the reference evaluator agree (fast-check), and decisions are deterministic.
+ */
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileLogic, evaluateReference, loadBundle, type Decision, type Logic } from "../src/index.js";
+import { asOf, bundle, condition, decExpr, facts, intExpr, strExpr } from "./support/gen-ir.js";
+
+const sameEvaluator = (d: Decision) => ({ ...d, engine: { ...d.engine, evaluator: "-" } });
+const withoutExplanations = (d: Decision) => ({
+  ...sameEvaluator(d),
+  factsHash: null,
+  explained: false,
+  rules: d.rules.map((r) => {
+    const { exception: _x, ...rest } = r;
+    return { ...rest, because: [] };
+  }),
+});
+
+describe("differential: fast path ≡ reference", () => {
+  it("on generated bundles, facts and as-of instants (decisions with and without explanations)", () => {
+    fc.assert(
+      fc.property(bundle, facts, asOf, (b, f, at) => {
+        const loaded = loadBundle(b, { validateFacts: null });
+        if (!loaded.ok)
+          throw new Error(`generated bundle does not load: ${JSON.stringify(loaded.diagnostics)}`);
+        const e = loaded.value;
+        const run = (evaluator: "fast" | "reference", explain: boolean) => {
+          const r = e.decide(f, { asOf: at, evaluator, explain, validate: false });
+          if (!r.ok) throw new Error(JSON.stringify(r.errors));
+          return r.decision;
+        };
+        const fast = run("fast", true);
+        const ref = run("reference", true);
+        expect(sameEvaluator(ref)).toEqual(sameEvaluator(fast));
+        const quickFast = run("fast", false);
+        const quickRef = run("reference", false);
+        expect(sameEvaluator(quickRef)).toEqual(sameEvaluator(quickFast));
+        expect(withoutExplanations(quickFast)).toEqual(withoutExplanations(fast));
+        // deterministic: the same facts and instant give the same decision
+        expect(run("fast", true)).toEqual(fast);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  // The same expressions evaluated directly, against the facts as data (no bundle scope).
+  const sameValue = (logic: Logic, data: unknown) => {
+    let a: unknown;
+    let b: unknown;
+    let aThrew = false;
+    let bThrew = false;
+    try {
+      a = compileLogic(logic)(data);
+    } catch {
+      aThrew = true;
+    }
+    try {
+      b = evaluateReference(logic, data);
+    } catch {
+      bThrew = true;
+    }
+    expect(aThrew).toBe(bThrew);
+    if (!isDeepStrictEqual(a, b)) expect(a).toEqual(b);
+  };
+
+  it("on generated expressions of every type, evaluated standalone", () => {
+    fc.assert(
+      fc.property(fc.oneof(condition, intExpr, decExpr, strExpr), facts, (logic, data) =>
+        sameValue(logic, data),
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  const OPS = [
+    "==",
+    "===",
+    "!=",
+    "!==",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "!!",
+    "!",
+    "%",
+    "log",
+    "in",
+    "cat",
+    "substr",
+    "+",
+    "*",
+    "-",
+    "/",
+    "min",
+    "max",
+    "merge",
+    "var",
+    "missing",
+    "missing_some",
+    "if",
+    "?:",
+    "and",
+    "or",
+    "filter",
+    "map",
+    "reduce",
+    "all",
+    "none",
+    "some",
+    "n.bind",
+    "n.count",
+    "n.first",
+    "n.get",
+    "n.coalesce",
+    "n.len",
+    "n.glob",
+    "n.sum",
+    "nope",
+  ];
+  const PATHS = ["", "a", "a.b", "x.0", "0", "current", "accumulator", "$x", "length", "a.b.c"];
+  const anyLogic = fc.letrec<{ node: Logic }>((tie) => ({
+    node: fc.oneof(
+      { maxDepth: 4, depthIdentifier: "any" },
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Logic>,
+        fc.constantFrom(...PATHS).map((p) => ({ var: p })),
+        fc
+          .tuple(fc.constantFrom(...PATHS), fc.jsonValue({ maxDepth: 0 }))
+          .map(([p, d]) => ({ var: [p, d] }) as Logic),
+      ),
+      fc
+        .tuple(fc.constantFrom(...OPS), fc.array(tie("node"), { maxLength: 4 }), fc.boolean())
+        .map(([op, args, bare]) => ({ [op]: bare && args.length === 1 ? args[0] : args }) as Logic),
+      fc
+        .tuple(
+          fc.constantFrom("some", "all", "none", "filter", "map"),
+          fc.constantFrom("$x", "$y"),
+          tie("node"),
+          tie("node"),
+        )
+        .map(([q, n, l, body]) => ({ [q]: [{ "n.bind": [n, l] }, body] }) as Logic),
+    ),
+  })).node;
+  const anyData = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.dictionary(
+      fc.constantFrom("a", "b", "x", "$x", "__proto__", "length"),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 4 },
+    ),
+  );
+
+  it("on arbitrary JSON Logic over arbitrary data, exceptions included", () => {
+    fc.assert(
+      fc.property(anyLogic, anyData, (logic, data) => sameValue(logic, data)),
+      { numRuns: 3000 },
+    );
+  });
+});
