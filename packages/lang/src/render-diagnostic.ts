@@ -109,7 +109,10 @@ export function renderDiagnostic(d: Diagnostic, source: SourceText, options: Ren
     const lineText = source.lineText(line);
     const cells = cellsOf(lineText, lineStart);
     const lineEnd = lineStart + lineText.length;
-    const caretFrom = Math.max(start, lineStart);
+    // on the lines after the first, the underline starts at the first non-blank character
+    const indentEnd = lineStart + (lineText.length - lineText.trimStart().length);
+    const caretFrom =
+      line === from.line ? Math.max(start, lineStart) : Math.max(start, Math.min(indentEnd, end));
     const caretTo = Math.min(end, lineEnd);
     // columns of the caret range
     let col = 0;
