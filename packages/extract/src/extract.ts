@@ -52,7 +52,73 @@ export interface ExtractResult {
   validation: FactsValidation;
   /** The findings before mapping (for tools and tests). */
   findings: PackageFindings | null;
+  /**
+   * What the package shows that facts schema v1 has no field for, each item with its place:
+   * subpackages, plugins, background modes, permission descriptions, `__usePrivacyCheck__`,
+   * declared openapi permissions, and privacy APIs reached only through vendored code.
+   */
+  unmapped: UnmappedFacts | null;
   stats: ExtractStats;
+}
+
+/** See `ExtractResult.unmapped`. */
+export interface UnmappedFacts {
+  appConfig: {
+    file: string;
+    pages: Array<{ path: string } & At>;
+    subpackages: Array<{ root: string; name: string | null; independent: boolean; pages: string[] } & At>;
+    plugins: Array<
+      { alias: string; provider: string; version: string | null; subpackage: string | null } & At
+    >;
+    requiredBackgroundModes: Array<{ mode: string } & At>;
+    permissions: Array<{ scope: string; desc: string | null } & At>;
+    usePrivacyCheck: ({ value: boolean } & At) | null;
+  } | null;
+  declaredOpenapi: Array<{ api: string; cloudFunction: string } & At>;
+  /** Privacy APIs every use of which is in vendored code. */
+  vendoredOnlyPrivacyApis: string[];
+}
+
+type At = { file: string; line: number };
+const at = (p: Place): At => ({ file: p.file, line: p.line });
+
+function unmappedOf(f: PackageFindings): UnmappedFacts {
+  const a = f.app;
+  const byApi = new Map<string, boolean>();
+  for (const u of f.privacy) byApi.set(u.api, (byApi.get(u.api) ?? true) && u.vendored);
+  return {
+    appConfig: a
+      ? {
+          file: a.file,
+          pages: a.pages.map((p) => ({ path: p.path, ...at(p.at) })),
+          subpackages: a.subpackages.map((s) => ({
+            root: s.root,
+            name: s.name,
+            independent: s.independent,
+            pages: s.pages.map((p) => p.path),
+            ...at(s.at),
+          })),
+          plugins: a.plugins.map((p) => ({
+            alias: p.alias,
+            provider: p.provider,
+            version: p.version,
+            subpackage: p.subpackage,
+            ...at(p.at),
+          })),
+          requiredBackgroundModes: a.requiredBackgroundModes.map((m) => ({ mode: m.mode, ...at(m.at) })),
+          permissions: a.permissions.map((p) => ({ scope: p.scope, desc: p.desc, ...at(p.at) })),
+          usePrivacyCheck: a.usePrivacyCheck
+            ? { value: a.usePrivacyCheck.value, ...at(a.usePrivacyCheck.at) }
+            : null,
+        }
+      : null,
+    declaredOpenapi: f.declaredOpenapi.map((d) => ({
+      api: d.api,
+      cloudFunction: d.cloudFunction,
+      ...at(d.at),
+    })),
+    vendoredOnlyPrivacyApis: [...byApi].filter(([, v]) => v).map(([k]) => k),
+  };
 }
 
 const emptyLayout = (): Layout => ({
@@ -87,6 +153,7 @@ export async function extractFacts(dir: string, options: ExtractOptions = {}): P
       layout,
       validation: validateFacts(facts),
       findings: null,
+      unmapped: null,
       stats,
     };
   };
@@ -154,6 +221,7 @@ async function run(
       layout: d.layout,
       validation: validateFacts(facts),
       findings: null,
+      unmapped: null,
       stats,
     };
   }
@@ -248,6 +316,7 @@ async function run(
     layout: d.layout,
     validation: validateFacts(facts),
     findings,
+    unmapped: unmappedOf(findings),
     stats,
   };
 }

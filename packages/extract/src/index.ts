@@ -6,7 +6,7 @@
  * can show them: the privacy-API table, the component mapping table, the vendored globs and the
  * moderation tables.
  */
-export { extractFacts, type ExtractOptions, type ExtractResult } from "./extract.js";
+export { extractFacts, type ExtractOptions, type ExtractResult, type UnmappedFacts } from "./extract.js";
 export type {
   Evidence,
   ExtractError,

@@ -4,6 +4,11 @@ import { evidenceAt, fixture, indexWhere, lineOf } from "./helpers.js";
 
 const NAME = "native-forum";
 const line = (file: string, needle: string): string => lineOf(NAME, file, needle);
+/** `file:line` → `{file, line}`, optionally moved by `delta` lines (an array item starts at its `{`). */
+const fileLine = (fl: string, delta = 0): { file: string; line: number } => ({
+  file: fl.slice(0, fl.lastIndexOf(":")),
+  line: Number(fl.slice(fl.lastIndexOf(":") + 1)) + delta,
+});
 let r: ExtractResult;
 let facts: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -64,6 +69,36 @@ describe("native project below project.config.json miniprogramRoot", () => {
     expect(evidenceAt(r, "/privacy/requiredPrivateInfos/1")).toEqual([
       line("miniprogram/app.json", "requiredPrivateInfos"),
     ]);
+  });
+});
+
+describe("side output for what the schema has no field for", () => {
+  it("lists subpackages, plugins, background modes, permissions and vendored-only APIs with their places", () => {
+    const u = r.unmapped;
+    expect(u?.appConfig?.subpackages).toEqual([
+      {
+        root: "packageShop",
+        name: "shop",
+        independent: false,
+        pages: ["packageShop/order/order"],
+        ...fileLine(line("miniprogram/app.json", '"root": "packageShop"'), -1),
+      },
+    ]);
+    expect(u?.appConfig?.requiredBackgroundModes).toEqual([
+      { mode: "location", ...fileLine(line("miniprogram/app.json", "requiredBackgroundModes")) },
+    ]);
+    expect(u?.appConfig?.usePrivacyCheck).toEqual({
+      value: true,
+      ...fileLine(line("miniprogram/app.json", "__usePrivacyCheck__")),
+    });
+    expect(u?.declaredOpenapi).toEqual([
+      {
+        api: "security.msgSecCheck",
+        cloudFunction: "publishPost",
+        ...fileLine(line("cloudfunctions/publishPost/config.json", "security.msgSecCheck")),
+      },
+    ]);
+    expect(u?.vendoredOnlyPrivacyApis).toEqual(["wx.getLocation"]);
   });
 });
 

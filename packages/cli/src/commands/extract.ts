@@ -94,6 +94,7 @@ export async function runExtract(args: string[], io: ExtractIo): Promise<number>
       evidence: result.evidence,
       warnings: result.warnings,
       layout: result.layout,
+      unmapped: result.unmapped,
       stats: result.stats,
     };
     writes.push([values.evidence, `${JSON.stringify(side, null, 2)}\n`]);
