@@ -11,7 +11,7 @@
  * 5. compile and assemble: IR, the span side table, the content hash. Runs only without errors.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import * as lang from "@norma/lang";
@@ -44,6 +44,22 @@ export interface BuildOutput {
 }
 
 const SCHEMAS = new Set(["facts@1"]);
+
+/**
+ * The policies root for some paths: the nearest directory at or above the first path that holds
+ * `norms.yaml`, else the first path's directory.
+ */
+export function findPoliciesRoot(paths: string[]): string {
+  const first = resolve(paths[0] ?? "policies");
+  let dir = existsSync(first) && statSync(first).isDirectory() ? first : dirname(first);
+  for (let i = 0; i < 32; i++) {
+    if (existsSync(join(dir, "norms.yaml"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return existsSync(first) && statSync(first).isDirectory() ? first : dirname(first);
+}
 
 /** Finds `*.norma` files under the given paths (files or directories), sorted. */
 export function findPolicyFiles(paths: string[]): { files: string[]; missing: string[] } {
@@ -129,7 +145,6 @@ export function buildBundle(files: string[], options: BuildOptions): { value: Bu
       else if (!p) ruleIds.set(d.id.text, { cp, span: d.id.span });
     }
     for (const [name, l] of cp.lexicons) {
-      const path = resolve(dirname(join(root, "x")), l.decl.path.value);
       const abs = resolve(dirname(resolve(cp.file)), l.decl.path.value);
       const prev = lexiconFiles.get(name);
       if (prev && prev.path !== abs) {
@@ -142,7 +157,7 @@ export function buildBundle(files: string[], options: BuildOptions): { value: Bu
           help: "give the lexicons different names, or point both at the same file",
           related: [{ message: "the other one", span: prev.cp.lexicons.get(name)!.decl.path.span, file: prev.cp.file }],
         });
-      } else lexiconFiles.set(name, { cp, path: abs || path });
+      } else lexiconFiles.set(name, { cp, path: abs });
     }
   }
 

@@ -116,7 +116,7 @@ class Checker {
         help: `known schemas: ${[...this.ctx.schemas].map((s) => `\`${s}\``).join(", ")}`,
       });
     }
-    const declared = new Map<string, A.Declaration>();
+    const declared = new Map<string, Exclude<A.Declaration, A.RuleDecl>>();
     const ruleIds = new Map<string, A.RuleDecl>();
     for (const decl of this.ast.declarations) {
       if (decl.kind === "RuleDecl") {
@@ -129,7 +129,7 @@ class Checker {
       const name = decl.name.name;
       const prev = declared.get(name);
       if (prev) {
-        this.duplicate(decl.name.span, `\`${name}\``, "name" in prev ? prev.name.span : prev.span);
+        this.duplicate(decl.name.span, `\`${name}\``, prev.name.span);
         continue;
       }
       if (decl.kind !== "SourceDecl" && this.factField(name)) {

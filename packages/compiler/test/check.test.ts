@@ -59,7 +59,7 @@ describe("the checker resolves names and types against the facts schema", () => 
   it("check/unknown-field: an unknown root name, with a did-you-mean", () => {
     const r = build(HEADER + rule(`entiti.type == "enterprise"`));
     const d = r.at("check/unknown-field");
-    expect(d).toMatchObject({ line: 9, column: 8 });
+    expect(d).toMatchObject({ line: 8, column: 8 });
     expect(d?.help).toBe("did you mean `entity`?");
   });
 
@@ -75,7 +75,7 @@ describe("the checker resolves names and types against the facts schema", () => 
 
   it("check/type-mismatch: money compared with a date", () => {
     const r2 = build(
-      HEADER + rule(`trade is present and any m in trade.gmvByMonth: m.gmv > 2022-01-01`),
+      HEADER + rule(`trade is present and (any m in trade.gmvByMonth: m.gmv > 2022-01-01)`),
     );
     const d = r2.at("check/type-mismatch");
     expect(d?.message).toBe("cannot compare money with date");
@@ -87,7 +87,7 @@ describe("the checker resolves names and types against the facts schema", () => 
   });
 
   it("check/type-mismatch: money compared with a bare number gets a unit hint", () => {
-    const r = build(HEADER + rule(`trade is present and any m in trade.gmvByMonth: m.gmv > 100`));
+    const r = build(HEADER + rule(`trade is present and (any m in trade.gmvByMonth: m.gmv > 100)`));
     expect(r.at("check/type-mismatch")?.help).toContain("yuan");
   });
 
@@ -106,11 +106,11 @@ describe("the checker resolves names and types against the facts schema", () => 
   it("check/needs-rounding: money times a percent must be rounded explicitly", () => {
     const r = build(
       HEADER +
-        rule(`trade is present and any m in trade.gmvByMonth: m.gmv * 10% > 20_000 yuan`),
+        rule(`trade is present and (any m in trade.gmvByMonth: m.gmv * 10% > 20_000 yuan)`),
     );
     expect(r.codes).toContain("check/needs-rounding");
     const ok = build(
-      HEADER + rule(`trade is present and any m in trade.gmvByMonth: floor(m.gmv * 10%) > 20_000 yuan`),
+      HEADER + rule(`trade is present and (any m in trade.gmvByMonth: floor(m.gmv * 10%) > 20_000 yuan)`),
     );
     expect(ok.codes).toEqual([]);
   });
@@ -165,7 +165,7 @@ rule bare.rule
 param cap: money
   = 20_000 yuan effective ${a}
   = 30_000 yuan effective ${b}
-${rule("trade is present and any m in trade.gmvByMonth: m.gmv > cap")}`;
+${rule("trade is present and (any m in trade.gmvByMonth: m.gmv > cap)")}`;
     expect(build(param("until 2024-01-01", "from 2023-06-01")).codes).toContain("check/param-overlap");
     expect(build(param("until 2024-01-01", "from 2024-02-01")).codes).toContain("check/param-gap");
     expect(build(param("until 2024-01-01", "from 2024-01-01")).codes).toEqual([]);
