@@ -29,6 +29,8 @@ export interface ExtractBenchResult {
   subpackages: number;
   vendoredFiles: number;
   filesWritten: number;
+  /** The first (warm-up) run, in ms: what one `norma extract` in a fresh process costs. */
+  coldMs: number;
   /** Times of the timed runs, in ms. */
   runsMs: number[];
   medianMs: number;
@@ -138,11 +140,13 @@ export async function runExtractBench(options: ExtractBenchOptions = {}): Promis
   try {
     const filesWritten = generateBenchProject(dir, opts);
     const runsMs: number[] = [];
+    let coldMs = 0;
     for (let r = 0; r <= runs; r++) {
       const t = performance.now();
       const result = await extractFacts(dir);
       const ms = performance.now() - t;
       if (r > 0) runsMs.push(Math.round(ms));
+      else coldMs = Math.round(ms);
       // INVARIANT: a fast wrong answer is no answer: check what was extracted.
       const pages =
         (result.findings?.app?.pages.length ?? 0) +
@@ -159,7 +163,7 @@ export async function runExtractBench(options: ExtractBenchOptions = {}): Promis
     }
     const sorted = [...runsMs].sort((a, b) => a - b);
     const medianMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    return { ...opts, filesWritten, runsMs, medianMs, targetMs: 2000, withinTarget: medianMs < 2000 };
+    return { ...opts, filesWritten, coldMs, runsMs, medianMs, targetMs: 2000, withinTarget: medianMs < 2000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -169,7 +173,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await runExtractBench();
   process.stdout.write(
     `extract bench: ${r.pages} pages, ${r.subpackages} subpackages, ${r.vendoredFiles} vendored files (${r.filesWritten} files written)\n` +
-      `  runs ${r.runsMs.join(", ")} ms; median ${r.medianMs} ms; target < ${r.targetMs} ms: ${r.withinTarget ? "met" : "MISSED"}\n`,
+      `  cold ${r.coldMs} ms; warm runs ${r.runsMs.join(", ")} ms; median ${r.medianMs} ms; target < ${r.targetMs} ms: ${r.withinTarget ? "met" : "MISSED"}\n`,
   );
   process.exitCode = r.withinTarget ? 0 : 1;
 }
