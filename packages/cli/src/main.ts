@@ -9,17 +9,29 @@
 import type { CommandModule } from "./command.js";
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  check: { summary: "check policies (syntax, names, types, citations)", load: () => import("./commands/check.js") },
+  check: {
+    summary: "check policies (syntax, names, types, citations)",
+    load: () => import("./commands/check.js"),
+  },
   fmt: { summary: "format policy files (--check to only report)", load: () => import("./commands/fmt.js") },
-  "validate-facts": { summary: "validate facts files against the schema", load: () => import("./commands/validate-facts.js") },
+  "validate-facts": {
+    summary: "validate facts files against the schema",
+    load: () => import("./commands/validate-facts.js"),
+  },
   build: { summary: "compile policies into a bundle", load: () => import("./commands/build.js") },
   eval: { summary: "decide one facts document", load: () => import("./commands/eval.js") },
   test: { summary: "run the conformance suite", load: () => import("./commands/test.js") },
-  extract: { summary: "extract facts from a mini-program source package", load: () => import("./commands/extract.js") },
+  extract: {
+    summary: "extract facts from a mini-program source package",
+    load: () => import("./commands/extract.js"),
+  },
   batch: { summary: "decide NDJSON facts in bulk", load: () => import("./commands/batch.js") },
   diff: { summary: "impact of a policy change on a set of facts", load: () => import("./commands/diff.js") },
   gen: { summary: "generate realistic facts documents", load: () => import("./commands/gen.js") },
-  example: { summary: "check the bundled policies and decide a sample mini program", load: () => import("./commands/example.js") },
+  example: {
+    summary: "check the bundled policies and decide a sample mini program",
+    load: () => import("./commands/example.js"),
+  },
 };
 
 function usage(): string {

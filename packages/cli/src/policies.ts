@@ -11,7 +11,8 @@ import { renderDiagnostics } from "./util.js";
 export function loadEngine(policies: string, sourcesDir: string | null = null): Engine | null {
   let bundleText: string | null = null;
   try {
-    if (statSync(policies).isFile() && policies.endsWith(".json")) bundleText = readFileSync(policies, "utf8");
+    if (statSync(policies).isFile() && policies.endsWith(".json"))
+      bundleText = readFileSync(policies, "utf8");
   } catch {
     process.stderr.write(`error: no such file or directory \`${policies}\`\n`);
     return null;
@@ -30,7 +31,9 @@ export function loadEngine(policies: string, sourcesDir: string | null = null): 
     }
     const loaded = loadBundle(value.bundle);
     if (!loaded.value) {
-      process.stderr.write(`error: the bundle does not load:\n${JSON.stringify(loaded.diagnostics, null, 2)}\n`);
+      process.stderr.write(
+        `error: the bundle does not load:\n${JSON.stringify(loaded.diagnostics, null, 2)}\n`,
+      );
       return null;
     }
     return loaded.value;

@@ -8,7 +8,11 @@ import type { Diagnostic } from "@norma/lang";
 export type OutputFormat = "text" | "json";
 
 /** Renders diagnostics (code frames, or the JSON array of `norma check --format json`). */
-export function renderDiagnostics(diagnostics: Diagnostic[], sources: Map<string, lang.SourceText>, format: OutputFormat): string {
+export function renderDiagnostics(
+  diagnostics: Diagnostic[],
+  sources: Map<string, lang.SourceText>,
+  format: OutputFormat,
+): string {
   const sorted = lang.sortDiagnostics(diagnostics);
   if (format === "json") return JSON.stringify(lang.formatDiagnosticsJson(sorted, sources), null, 2) + "\n";
   const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
@@ -34,12 +38,19 @@ export function readInput(path: string): { text: string } | { error: string } {
     return { text: readFileSync(path === "-" ? 0 : path, "utf8") };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === "ENOENT" ? `no such file \`${path}\`` : `cannot read \`${path}\` (${code ?? String(e)})` };
+    return {
+      error:
+        code === "ENOENT" ? `no such file \`${path}\`` : `cannot read \`${path}\` (${code ?? String(e)})`,
+    };
   }
 }
 
 /** Parses a `--format` value; null when it is not one of the allowed ones. */
-export function parseFormat<F extends string>(value: string | undefined, allowed: readonly F[], fallback: F): F | null {
+export function parseFormat<F extends string>(
+  value: string | undefined,
+  allowed: readonly F[],
+  fallback: F,
+): F | null {
   if (value === undefined) return fallback;
   return (allowed as readonly string[]).includes(value) ? (value as F) : null;
 }
@@ -53,7 +64,9 @@ export function parseAsOf(value: string | undefined): { ms: number } | { error: 
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return { ms };
   }
-  return { error: `\`${value}\` is not a date (2026-11-21) or an RFC 3339 date-time with offset (2026-11-21T09:00:00+08:00)` };
+  return {
+    error: `\`${value}\` is not a date (2026-11-21) or an RFC 3339 date-time with offset (2026-11-21T09:00:00+08:00)`,
+  };
 }
 
 /** Writes an error line in the house style. */

@@ -86,7 +86,10 @@ export function findPolicyFiles(paths: string[]): { files: string[]; missing: st
 }
 
 /** Runs all passes over the given policy files; never throws for problems in the files. */
-export function buildBundle(files: string[], options: BuildOptions): { value: BuildOutput; diagnostics: Diagnostic[] } {
+export function buildBundle(
+  files: string[],
+  options: BuildOptions,
+): { value: BuildOutput; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, lang.SourceText>();
   const root = resolve(options.root);
@@ -109,7 +112,9 @@ export function buildBundle(files: string[], options: BuildOptions): { value: Bu
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      diagnostics.push(fileError(name, `cannot read \`${name}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`));
+      diagnostics.push(
+        fileError(name, `cannot read \`${name}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`),
+      );
       continue;
     }
     texts.set(name, text);
@@ -136,12 +141,16 @@ export function buildBundle(files: string[], options: BuildOptions): { value: Bu
   const lexiconFiles = new Map<string, { cp: CheckedPolicy; path: string }>();
   for (const cp of checked) {
     const prev = policyIds.get(cp.ast.id.text);
-    if (prev) diagnostics.push(duplicateAcross(cp, cp.ast.id.span, `policy \`${cp.ast.id.text}\``, prev, prev.ast.id.span));
+    if (prev)
+      diagnostics.push(
+        duplicateAcross(cp, cp.ast.id.span, `policy \`${cp.ast.id.text}\``, prev, prev.ast.id.span),
+      );
     else policyIds.set(cp.ast.id.text, cp);
     for (const d of cp.ast.declarations) {
       if (d.kind !== "RuleDecl") continue;
       const p = ruleIds.get(d.id.text);
-      if (p && p.cp !== cp) diagnostics.push(duplicateAcross(cp, d.id.span, `rule \`${d.id.text}\``, p.cp, p.span));
+      if (p && p.cp !== cp)
+        diagnostics.push(duplicateAcross(cp, d.id.span, `rule \`${d.id.text}\``, p.cp, p.span));
       else if (!p) ruleIds.set(d.id.text, { cp, span: d.id.span });
     }
     for (const [name, l] of cp.lexicons) {
@@ -155,7 +164,13 @@ export function buildBundle(files: string[], options: BuildOptions): { value: Bu
           span: l.decl.path.span,
           file: cp.file,
           help: "give the lexicons different names, or point both at the same file",
-          related: [{ message: "the other one", span: prev.cp.lexicons.get(name)!.decl.path.span, file: prev.cp.file }],
+          related: [
+            {
+              message: "the other one",
+              span: prev.cp.lexicons.get(name)!.decl.path.span,
+              file: prev.cp.file,
+            },
+          ],
         });
       } else lexiconFiles.set(name, { cp, path: abs });
     }
@@ -201,7 +216,14 @@ function assemble(compiled: CompiledPolicy[], sources: Map<string, lang.SourceTe
       const span = c.spans.get(node);
       if (!span || !src) return;
       const pos = src.position(span.start);
-      spans[ptr] = { file: c.file, start: span.start, end: span.end, line: pos.line, column: pos.column, text: src.text.slice(span.start, span.end) };
+      spans[ptr] = {
+        file: c.file,
+        start: span.start,
+        end: span.end,
+        line: pos.line,
+        column: pos.column,
+        text: src.text.slice(span.start, span.end),
+      };
     });
   };
   let ruleIndex = 0;
@@ -254,27 +276,67 @@ export function loadLexicon(path: string): LoadedLexicon {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    return { words: [], problems: [{ code: "check/lexicon-not-found", message: `no lexicon file at \`${path}\``, help: "the path is relative to the policy file" }] };
+    return {
+      words: [],
+      problems: [
+        {
+          code: "check/lexicon-not-found",
+          message: `no lexicon file at \`${path}\``,
+          help: "the path is relative to the policy file",
+        },
+      ],
+    };
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return { words: [], problems: [{ code: "check/lexicon-invalid", message: `the lexicon is not valid YAML: ${(e as Error).message.split("\n")[0]}` }] };
+    return {
+      words: [],
+      problems: [
+        {
+          code: "check/lexicon-invalid",
+          message: `the lexicon is not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+        },
+      ],
+    };
   }
   const problems: LoadedLexicon["problems"] = [];
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
-    return { words: [], problems: [{ code: "check/lexicon-invalid", message: "a lexicon is a mapping with `purpose`, `source` and `words`" }] };
+    return {
+      words: [],
+      problems: [
+        {
+          code: "check/lexicon-invalid",
+          message: "a lexicon is a mapping with `purpose`, `source` and `words`",
+        },
+      ],
+    };
   }
   const d = doc as Record<string, unknown>;
   if (typeof d.purpose !== "string" || d.purpose.trim() === "") {
-    problems.push({ code: "check/lexicon-invalid", message: "the lexicon has no `purpose`", help: "say what the words are for" });
+    problems.push({
+      code: "check/lexicon-invalid",
+      message: "the lexicon has no `purpose`",
+      help: "say what the words are for",
+    });
   }
   if (typeof d.source !== "string" || d.source.trim() === "") {
-    problems.push({ code: "check/lexicon-invalid", message: "the lexicon has no `source`", help: "say where its words come from" });
+    problems.push({
+      code: "check/lexicon-invalid",
+      message: "the lexicon has no `source`",
+      help: "say where its words come from",
+    });
   }
-  if (!Array.isArray(d.words) || d.words.length === 0 || !d.words.every((w) => typeof w === "string" && w.length > 0)) {
-    problems.push({ code: "check/lexicon-invalid", message: "`words` must be a non-empty list of non-empty strings" });
+  if (
+    !Array.isArray(d.words) ||
+    d.words.length === 0 ||
+    !d.words.every((w) => typeof w === "string" && w.length > 0)
+  ) {
+    problems.push({
+      code: "check/lexicon-invalid",
+      message: "`words` must be a non-empty list of non-empty strings",
+    });
     return { words: [], problems };
   }
   const words = [...new Set((d.words as string[]).map((w) => w.normalize("NFC")))];
@@ -285,7 +347,13 @@ function fileError(file: string, message: string): Diagnostic {
   return { code: "check/unreadable-file", severity: "error", message, span: { start: 0, end: 0 }, file };
 }
 
-function duplicateAcross(cp: CheckedPolicy, span: lang.Span, what: string, prev: CheckedPolicy, prevSpan: lang.Span): Diagnostic {
+function duplicateAcross(
+  cp: CheckedPolicy,
+  span: lang.Span,
+  what: string,
+  prev: CheckedPolicy,
+  prevSpan: lang.Span,
+): Diagnostic {
   return {
     code: "check/duplicate",
     severity: "error",

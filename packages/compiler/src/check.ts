@@ -9,7 +9,18 @@
  */
 import type * as A from "@norma/lang";
 import type { Diagnostic } from "@norma/lang";
-import { T, isNumeric, isRational, isTime, joinTypes, optional, required, sameType, showType, type Type } from "./types.js";
+import {
+  T,
+  isNumeric,
+  isRational,
+  isTime,
+  joinTypes,
+  optional,
+  required,
+  sameType,
+  showType,
+  type Type,
+} from "./types.js";
 import { suggest } from "./suggest.js";
 
 /** What a bare name refers to. */
@@ -82,7 +93,10 @@ interface Env {
 const ROUNDING_FUNCTIONS = new Set(["floor", "ceil", "round", "trunc"]);
 
 /** Checks one parsed policy file; see the module comment for what it guarantees. */
-export function checkPolicy(ast: A.PolicyFile, ctx: CheckContext): { value: CheckedPolicy; diagnostics: Diagnostic[] } {
+export function checkPolicy(
+  ast: A.PolicyFile,
+  ctx: CheckContext,
+): { value: CheckedPolicy; diagnostics: Diagnostic[] } {
   return new Checker(ast, ctx).run();
 }
 
@@ -175,18 +189,28 @@ class Checker {
   private checkSource(decl: A.SourceDecl): void {
     if (decl.location.kind === "file") {
       if (!/^[0-9a-f]{64}$/.test(decl.location.sha256.value)) {
-        this.error("check/invalid-sha256", decl.location.sha256.span, "a source's sha256 must be 64 lowercase hex digits", {
-          help: "compute it with `sha256sum FILE`",
-        });
+        this.error(
+          "check/invalid-sha256",
+          decl.location.sha256.span,
+          "a source's sha256 must be 64 lowercase hex digits",
+          {
+            help: "compute it with `sha256sum FILE`",
+          },
+        );
       }
     } else if (!/^https?:\/\/\S+$/.test(decl.location.url.value)) {
-      this.error("check/invalid-url", decl.location.url.span, `\`${decl.location.url.value}\` is not an http(s) URL`);
+      this.error(
+        "check/invalid-url",
+        decl.location.url.span,
+        `\`${decl.location.url.value}\` is not an http(s) URL`,
+      );
     }
   }
 
   private checkLexicon(decl: A.LexiconDecl): void {
     const loaded = this.ctx.loadLexicon(decl.path.value);
-    for (const p of loaded.problems) this.error(p.code, decl.path.span, p.message, p.help ? { help: p.help } : {});
+    for (const p of loaded.problems)
+      this.error(p.code, decl.path.span, p.message, p.help ? { help: p.help } : {});
     this.out.lexicons.set(decl.name.name, { decl, words: loaded.words });
   }
 
@@ -194,9 +218,14 @@ class Checker {
     const type = this.typeOf(decl.type);
     this.out.params.set(decl.name.name, { decl, type });
     if (decl.versions.length === 0) {
-      this.error("check/param-without-value", decl.name.span, `parameter \`${decl.name.name}\` has no value`, {
-        help: "add a version: `= VALUE effective from DATE`",
-      });
+      this.error(
+        "check/param-without-value",
+        decl.name.span,
+        `parameter \`${decl.name.name}\` has no value`,
+        {
+          help: "add a version: `= VALUE effective from DATE`",
+        },
+      );
       return;
     }
     const windows: Array<{ from: string | null; until: string | null; v: A.ParamVersion }> = [];
@@ -204,7 +233,11 @@ class Checker {
       const t = this.expr(v.value, this.rootEnv());
       if (!this.assignable(t, type)) this.mismatch(v.value.span, type, t);
       for (const c of v.citations) this.checkCitation(c);
-      windows.push({ from: boundOf(v.effective?.from ?? null), until: boundOf(v.effective?.until ?? null), v });
+      windows.push({
+        from: boundOf(v.effective?.from ?? null),
+        until: boundOf(v.effective?.until ?? null),
+        v,
+      });
       if (v.effective) this.checkEffective(v.effective);
     }
     windows.sort((a, b) => cmpBound(a.from, b.from, -1));
@@ -246,7 +279,9 @@ class Checker {
     if (!this.ast.declarations.some((d) => d.kind === "SourceDecl" && d.name.name === name)) {
       const s = suggest(
         name,
-        this.ast.declarations.filter((d): d is A.SourceDecl => d.kind === "SourceDecl").map((d) => d.name.name),
+        this.ast.declarations
+          .filter((d): d is A.SourceDecl => d.kind === "SourceDecl")
+          .map((d) => d.name.name),
       );
       this.error("check/unknown-source", c.source.span, `citation of undeclared source \`${name}\``, {
         help: s ? `did you mean \`${s}\`?` : `declare it: \`source ${name} file "…" sha256 "…"\``,
@@ -264,7 +299,12 @@ class Checker {
     for (const n of refs) {
       if (this.ctx.norms && !this.ctx.norms.has(n.id)) {
         const s = suggest(n.id, this.ctx.norms);
-        this.error("check/unknown-norm", n.span, `\`${n.id}\` is not in the norm catalogue`, s ? { help: `did you mean \`${s}\`?` } : {});
+        this.error(
+          "check/unknown-norm",
+          n.span,
+          `\`${n.id}\` is not in the norm catalogue`,
+          s ? { help: `did you mean \`${s}\`?` } : {},
+        );
       }
     }
   }
@@ -292,7 +332,12 @@ class Checker {
     const names = new Set<string>();
     for (const ex of rule.exceptions) {
       if (ex.name) {
-        if (names.has(ex.name.name)) this.error("check/duplicate", ex.name.span, `exception \`${ex.name.name}\` is declared twice in this rule`);
+        if (names.has(ex.name.name))
+          this.error(
+            "check/duplicate",
+            ex.name.span,
+            `exception \`${ex.name.name}\` is declared twice in this rule`,
+          );
         names.add(ex.name.name);
       }
       this.checkNorms(ex.implements);
@@ -315,12 +360,26 @@ class Checker {
         const t = this.expr(effect.value, env);
         if (t.kind === "fractional-money") this.needsRounding(effect.value.span);
         else if (t.optional) this.maybeAbsent(effect.value, t);
-        else if (!isNumeric(t) && t.kind !== "boolean" && t.kind !== "string" && t.kind !== "error" && !isTime(t)) {
-          this.error("check/type-mismatch", effect.value.span, `an assessed value must be a number, money, a date or a string, found ${showType(t)}`);
+        else if (
+          !isNumeric(t) &&
+          t.kind !== "boolean" &&
+          t.kind !== "string" &&
+          t.kind !== "error" &&
+          !isTime(t)
+        ) {
+          this.error(
+            "check/type-mismatch",
+            effect.value.span,
+            `an assessed value must be a number, money, a date or a string, found ${showType(t)}`,
+          );
         }
       }
     } else if (effect.label.kind === "StringLit" && effect.label.value.trim() === "") {
-      this.error("check/empty-label", effect.label.span, `\`${effect.effect}\` needs a non-empty action or tag`);
+      this.error(
+        "check/empty-label",
+        effect.label.span,
+        `\`${effect.effect}\` needs a non-empty action or tag`,
+      );
     }
     if (effect.message) this.template(effect.message, env);
   }
@@ -339,7 +398,9 @@ class Checker {
   private checkNeverHolds(e: A.Expr, t: Type): void {
     const inner = unparen(e);
     if (t.kind === "boolean" && inner.kind === "BoolLit" && !inner.value) {
-      this.warning("check/never-holds", e.span, "this condition can never hold", { help: "remove the rule or fix the condition" });
+      this.warning("check/never-holds", e.span, "this condition can never hold", {
+        help: "remove the rule or fix the condition",
+      });
       return;
     }
     // `x == "a" and x == "b"` with two different literals
@@ -353,9 +414,14 @@ class Checker {
       if (!path || lit.kind !== "StringLit") continue;
       const prev = eq.get(path);
       if (prev !== undefined && prev !== lit.value) {
-        this.warning("check/never-holds", e.span, `\`${path}\` cannot equal both \`${prev}\` and \`${lit.value}\``, {
-          help: "did you mean `or`?",
-        });
+        this.warning(
+          "check/never-holds",
+          e.span,
+          `\`${path}\` cannot equal both \`${prev}\` and \`${lit.value}\``,
+          {
+            help: "did you mean `or`?",
+          },
+        );
         return;
       }
       eq.set(path, lit.value);
@@ -380,7 +446,11 @@ class Checker {
         return T.boolean;
       case "IntLit":
         if (!Number.isSafeInteger(Number(e.value))) {
-          this.error("check/number-too-large", e.span, `\`${e.value}\` is larger than the largest exact integer (2^53 - 1)`);
+          this.error(
+            "check/number-too-large",
+            e.span,
+            `\`${e.value}\` is larger than the largest exact integer (2^53 - 1)`,
+          );
         }
         return T.integer;
       case "DecimalLit":
@@ -388,7 +458,8 @@ class Checker {
       case "PercentLit":
         return T.percent;
       case "MoneyLit":
-        if (!Number.isSafeInteger(Number(e.fen))) this.error("check/number-too-large", e.span, "this amount is too large to be exact");
+        if (!Number.isSafeInteger(Number(e.fen)))
+          this.error("check/number-too-large", e.span, "this amount is too large to be exact");
         return T.money;
       case "DateLit":
         return T.date;
@@ -406,7 +477,8 @@ class Checker {
       case "RecordLit": {
         const fields = new Map<string, Type>();
         for (const f of e.fields) {
-          if (fields.has(f.name.name)) this.error("check/duplicate", f.name.span, `field \`${f.name.name}\` is given twice`);
+          if (fields.has(f.name.name))
+            this.error("check/duplicate", f.name.span, `field \`${f.name.name}\` is given twice`);
           fields.set(f.name.name, this.expr(f.value, env));
         }
         return { kind: "record", fields };
@@ -438,9 +510,14 @@ class Checker {
       case "PresenceExpr": {
         const t = this.expr(e.operand, env);
         if (t.kind !== "error" && !t.optional) {
-          this.warning("check/never-absent", e.span, `\`${this.src(e.operand)}\` is always present, so this is always ${e.present}`, {
-            help: "the facts schema requires this field",
-          });
+          this.warning(
+            "check/never-absent",
+            e.span,
+            `\`${this.src(e.operand)}\` is always present, so this is always ${e.present}`,
+            {
+              help: "the facts schema requires this field",
+            },
+          );
         }
         return T.boolean;
       }
@@ -451,7 +528,11 @@ class Checker {
         const b = this.expr(e.else, this.narrow(env, e.condition, false));
         const j = joinTypes(a, b);
         if (!j) {
-          this.error("check/type-mismatch", e.else.span, `the branches of \`if\` differ: ${showType(a)} and ${showType(b)}`);
+          this.error(
+            "check/type-mismatch",
+            e.else.span,
+            `the branches of \`if\` differ: ${showType(a)} and ${showType(b)}`,
+          );
           return T.error;
         }
         return j;
@@ -473,7 +554,11 @@ class Checker {
       else {
         const j = joinTypes(element, t);
         if (!j) {
-          this.error("check/type-mismatch", item.span, `list items must have one type: ${showType(element)} and ${showType(t)}`);
+          this.error(
+            "check/type-mismatch",
+            item.span,
+            `list items must have one type: ${showType(element)} and ${showType(t)}`,
+          );
           return T.error;
         }
         element = j;
@@ -522,7 +607,9 @@ class Checker {
       return env.present.has(n) ? required(field) : field;
     }
     // declared later in the file?
-    const later = this.ast.declarations.find((d) => d.kind !== "RuleDecl" && d.kind !== "SourceDecl" && d.name.name === n);
+    const later = this.ast.declarations.find(
+      (d) => d.kind !== "RuleDecl" && d.kind !== "SourceDecl" && d.name.name === n,
+    );
     if (later) {
       this.error("check/used-before-declared", e.span, `\`${n}\` is used before it is declared`, {
         help: "move its declaration above this use (declarations cannot refer to later ones, so they can never be circular)",
@@ -540,7 +627,9 @@ class Checker {
     ];
     const s = suggest(n, candidates);
     this.error("check/unknown-field", e.span, `unknown name \`${n}\``, {
-      help: s ? `did you mean \`${s}\`?` : "names are facts fields, `let`s, `param`s, lexicons, bound variables or `as_of`",
+      help: s
+        ? `did you mean \`${s}\`?`
+        : "names are facts fields, `let`s, `param`s, lexicons, bound variables or `as_of`",
     });
     return T.error;
   }
@@ -559,9 +648,16 @@ class Checker {
     if (!field) {
       const s = suggest(prop, obj.fields.keys());
       const base = pathOf(e.object);
-      this.error("check/unknown-field", e.property.span, `\`${base ?? this.src(e.object)}\` has no field \`${prop}\``, {
-        help: s ? `did you mean \`${s}\`?` : `its fields are ${[...obj.fields.keys()].map((k) => `\`${k}\``).join(", ")}`,
-      });
+      this.error(
+        "check/unknown-field",
+        e.property.span,
+        `\`${base ?? this.src(e.object)}\` has no field \`${prop}\``,
+        {
+          help: s
+            ? `did you mean \`${s}\`?`
+            : `its fields are ${[...obj.fields.keys()].map((k) => `\`${k}\``).join(", ")}`,
+        },
+      );
       return T.error;
     }
     const path = pathOf(e);
@@ -575,7 +671,9 @@ class Checker {
     if (!(BUILTINS as readonly string[]).includes(name)) {
       const s = suggest(name, BUILTINS);
       this.error("check/unknown-function", e.callee.span, `unknown function \`${name}\``, {
-        help: s ? `did you mean \`${s}\`?` : `the functions are ${BUILTINS.map((b) => `\`${b}\``).join(", ")}`,
+        help: s
+          ? `did you mean \`${s}\`?`
+          : `the functions are ${BUILTINS.map((b) => `\`${b}\``).join(", ")}`,
       });
       for (const a of e.args) this.expr(a, env);
       return T.error;
@@ -586,7 +684,11 @@ class Checker {
     if (rounding) this.roundingDepth--;
     const arity = (min: number, max = min): boolean => {
       if (args.length < min || args.length > max) {
-        this.error("check/arity", e.span, `\`${name}\` takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? "" : "s"}, found ${args.length}`);
+        this.error(
+          "check/arity",
+          e.span,
+          `\`${name}\` takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? "" : "s"}, found ${args.length}`,
+        );
         return false;
       }
       return true;
@@ -605,13 +707,21 @@ class Checker {
         for (let i = 1; i < args.length; i++) {
           const j = joinTypes(t, args[i]!);
           if (!j || !(isNumeric(j) || isTime(j) || j.kind === "duration")) {
-            this.error("check/type-mismatch", e.args[i]!.span, `\`${name}\` needs arguments of one numeric type: ${showType(t)} and ${showType(args[i]!)}`);
+            this.error(
+              "check/type-mismatch",
+              e.args[i]!.span,
+              `\`${name}\` needs arguments of one numeric type: ${showType(t)} and ${showType(args[i]!)}`,
+            );
             return T.error;
           }
           t = j;
         }
         if (!(isNumeric(t) || isTime(t) || t.kind === "duration")) {
-          this.error("check/type-mismatch", e.span, `\`${name}\` needs numbers, money or times, found ${showType(t)}`);
+          this.error(
+            "check/type-mismatch",
+            e.span,
+            `\`${name}\` needs numbers, money or times, found ${showType(t)}`,
+          );
           return T.error;
         }
         return required(t);
@@ -622,7 +732,8 @@ class Checker {
         return args[0]!;
       case "length":
         if (!arity(1)) return T.error;
-        if (args[0]!.kind !== "string" && args[0]!.kind !== "list") return this.wrongArg(e, 0, "a string or a list");
+        if (args[0]!.kind !== "string" && args[0]!.kind !== "list")
+          return this.wrongArg(e, 0, "a string or a list");
         return T.integer;
       case "floor":
       case "ceil":
@@ -633,7 +744,11 @@ class Checker {
         if (a.kind === "fractional-money") return T.money;
         if (isRational(a) || a.kind === "integer") return T.integer;
         if (a.kind === "money") {
-          this.warning("check/needless-rounding", e.span, "money is already in whole fen; rounding it does nothing");
+          this.warning(
+            "check/needless-rounding",
+            e.span,
+            "money is already in whole fen; rounding it does nothing",
+          );
           return T.money;
         }
         return this.wrongArg(e, 0, "a decimal, a percent or a money product");
@@ -663,7 +778,11 @@ class Checker {
 
   private wrongArg(e: A.CallExpr, i: number, want: string): Type {
     const got = this.out.types.get(e.args[i]!);
-    this.error("check/type-mismatch", e.args[i]!.span, `\`${e.callee.name}\` expects ${want}, found ${got ? showType(got) : "something else"}`);
+    this.error(
+      "check/type-mismatch",
+      e.args[i]!.span,
+      `\`${e.callee.name}\` expects ${want}, found ${got ? showType(got) : "something else"}`,
+    );
     return T.error;
   }
 
@@ -677,14 +796,23 @@ class Checker {
     }
     const l = this.expr(e.left, env);
     const r = this.expr(e.right, env);
-    if (l.kind === "error" || r.kind === "error") return e.op === "??" ? T.error : isComparison(e.op) ? T.boolean : T.error;
+    if (l.kind === "error" || r.kind === "error")
+      return e.op === "??" ? T.error : isComparison(e.op) ? T.boolean : T.error;
     if (e.op === "??") {
       if (!l.optional) {
-        this.warning("check/never-absent", e.left.span, `\`${this.src(e.left)}\` is always present, so \`??\` never applies`);
+        this.warning(
+          "check/never-absent",
+          e.left.span,
+          `\`${this.src(e.left)}\` is always present, so \`??\` never applies`,
+        );
       }
       const j = joinTypes(required(l), r);
       if (!j) {
-        this.error("check/type-mismatch", e.right.span, `the default must be ${showType(required(l))}, found ${showType(r)}`);
+        this.error(
+          "check/type-mismatch",
+          e.right.span,
+          `the default must be ${showType(required(l))}, found ${showType(r)}`,
+        );
         return T.error;
       }
       return r.optional ? j : required(j);
@@ -706,7 +834,9 @@ class Checker {
       if (l.kind === "fractional-money") return (this.needsRounding(e.left.span), T.boolean);
       if (r.kind === "fractional-money") return (this.needsRounding(e.right.span), T.boolean);
       if (!this.comparable(l, r, false)) {
-        this.error("check/type-mismatch", e.span, `cannot compare ${showType(l)} with ${showType(r)}`, { help: hintFor(l, r) });
+        this.error("check/type-mismatch", e.span, `cannot compare ${showType(l)} with ${showType(r)}`, {
+          help: hintFor(l, r),
+        });
       }
       return T.boolean;
     }
@@ -715,7 +845,12 @@ class Checker {
     if (r.optional) return this.maybeAbsent(e.right, r);
     const t = arithmetic(e.op, l, r);
     if (!t) {
-      this.error("check/type-mismatch", e.span, `cannot apply \`${e.op}\` to ${showType(l)} and ${showType(r)}`, { help: hintFor(l, r) });
+      this.error(
+        "check/type-mismatch",
+        e.span,
+        `cannot apply \`${e.op}\` to ${showType(l)} and ${showType(r)}`,
+        { help: hintFor(l, r) },
+      );
       return T.error;
     }
     if (t.kind === "fractional-money" && this.roundingDepth === 0) {
@@ -756,56 +891,114 @@ class Checker {
       case "in":
       case "not in": {
         if (r.kind === "lexicon") {
-          if (l.kind !== "string") this.error("check/type-mismatch", e.left.span, `only strings can be looked up in a lexicon, found ${showType(l)}`);
+          if (l.kind !== "string")
+            this.error(
+              "check/type-mismatch",
+              e.left.span,
+              `only strings can be looked up in a lexicon, found ${showType(l)}`,
+            );
           return T.boolean;
         }
         if (r.kind !== "list") {
-          this.error("check/type-mismatch", e.right.span, `\`${e.op}\` needs a list or a lexicon on the right, found ${showType(r)}`);
+          this.error(
+            "check/type-mismatch",
+            e.right.span,
+            `\`${e.op}\` needs a list or a lexicon on the right, found ${showType(r)}`,
+          );
           return T.boolean;
         }
         if (!this.comparable(l, r.element, true) && r.element.kind !== "error") {
-          this.error("check/type-mismatch", e.span, `a ${showType(l)} is never in a list of ${showType(r.element)}`);
+          this.error(
+            "check/type-mismatch",
+            e.span,
+            `a ${showType(l)} is never in a list of ${showType(r.element)}`,
+          );
         } else if (unparen(e.right).kind === "ListLit") {
           for (const item of (unparen(e.right) as A.ListLit).items) this.checkEnumLiteral(e.left, l, item);
         }
         return T.boolean;
       }
       case "matches": {
-        if (l.kind !== "string") this.error("check/type-mismatch", e.left.span, `only strings can match glob patterns, found ${showType(l)}`);
-        if (!(r.kind === "list" && (r.element.kind === "string" || r.element.kind === "error")) && !(r.kind === "string")) {
-          this.error("check/type-mismatch", e.right.span, `\`matches\` needs a glob pattern or a list of them, found ${showType(r)}`);
+        if (l.kind !== "string")
+          this.error(
+            "check/type-mismatch",
+            e.left.span,
+            `only strings can match glob patterns, found ${showType(l)}`,
+          );
+        if (
+          !(r.kind === "list" && (r.element.kind === "string" || r.element.kind === "error")) &&
+          !(r.kind === "string")
+        ) {
+          this.error(
+            "check/type-mismatch",
+            e.right.span,
+            `\`matches\` needs a glob pattern or a list of them, found ${showType(r)}`,
+          );
         } else if (!this.constantStrings(e.right)) {
-          this.error("check/non-constant-pattern", e.right.span, "glob patterns must be written in the policy (literals or a `let` of literals)", {
-            help: "patterns are compiled once when the policy loads",
-          });
+          this.error(
+            "check/non-constant-pattern",
+            e.right.span,
+            "glob patterns must be written in the policy (literals or a `let` of literals)",
+            {
+              help: "patterns are compiled once when the policy loads",
+            },
+          );
         }
         return T.boolean;
       }
       case "contains": {
         if (l.kind === "list") {
           if (!this.comparable(l.element, r, true) && l.element.kind !== "error") {
-            this.error("check/type-mismatch", e.span, `a list of ${showType(l.element)} never contains a ${showType(r)}`);
+            this.error(
+              "check/type-mismatch",
+              e.span,
+              `a list of ${showType(l.element)} never contains a ${showType(r)}`,
+            );
           }
           return T.boolean;
         }
         if (l.kind !== "string" || r.kind !== "string") {
-          this.error("check/type-mismatch", e.span, `\`contains\` needs two strings or a list and an item, found ${showType(l)} and ${showType(r)}`, {
-            help: r.kind === "lexicon" ? "write `contains any of` to look for any word of a lexicon" : undefined,
-          });
+          this.error(
+            "check/type-mismatch",
+            e.span,
+            `\`contains\` needs two strings or a list and an item, found ${showType(l)} and ${showType(r)}`,
+            {
+              help:
+                r.kind === "lexicon"
+                  ? "write `contains any of` to look for any word of a lexicon"
+                  : undefined,
+            },
+          );
         }
         return T.boolean;
       }
       case "contains any of": {
-        if (l.kind !== "string") this.error("check/type-mismatch", e.left.span, `\`contains any of\` needs a string on the left, found ${showType(l)}`);
-        if (!(r.kind === "lexicon" || (r.kind === "list" && (r.element.kind === "string" || r.element.kind === "error")))) {
-          this.error("check/type-mismatch", e.right.span, `\`contains any of\` needs a lexicon or a list of strings, found ${showType(r)}`);
+        if (l.kind !== "string")
+          this.error(
+            "check/type-mismatch",
+            e.left.span,
+            `\`contains any of\` needs a string on the left, found ${showType(l)}`,
+          );
+        if (!(
+          r.kind === "lexicon" ||
+          (r.kind === "list" && (r.element.kind === "string" || r.element.kind === "error"))
+        )) {
+          this.error(
+            "check/type-mismatch",
+            e.right.span,
+            `\`contains any of\` needs a lexicon or a list of strings, found ${showType(r)}`,
+          );
         }
         return T.boolean;
       }
       case "starts with":
       case "ends with":
         if (l.kind !== "string" || r.kind !== "string") {
-          this.error("check/type-mismatch", e.span, `\`${e.op}\` needs two strings, found ${showType(l)} and ${showType(r)}`);
+          this.error(
+            "check/type-mismatch",
+            e.span,
+            `\`${e.op}\` needs two strings, found ${showType(l)} and ${showType(r)}`,
+          );
         }
         return T.boolean;
     }
@@ -826,15 +1019,30 @@ class Checker {
   private quantifier(e: A.QuantifierExpr, env: Env): Type {
     const c = this.expr(e.collection, env);
     const v = e.variable.name;
-    if (env.bound.has(v) || this.out.lets.has(v) || this.out.params.has(v) || this.out.lexicons.has(v) || this.factField(v) || v === "as_of") {
-      this.error("check/shadowed-name", e.variable.span, `\`${v}\` already names something here`, { help: "choose another name for the bound variable" });
+    if (
+      env.bound.has(v) ||
+      this.out.lets.has(v) ||
+      this.out.params.has(v) ||
+      this.out.lexicons.has(v) ||
+      this.factField(v) ||
+      v === "as_of"
+    ) {
+      this.error("check/shadowed-name", e.variable.span, `\`${v}\` already names something here`, {
+        help: "choose another name for the bound variable",
+      });
     }
     let element: Type = T.error;
     if (c.kind === "list") element = c.element;
-    else if (c.kind === "lexicon") element = T.string; // a lexicon is a list of words (`$lex.<name>`, docs/ir.md)
+    else if (c.kind === "lexicon")
+      element = T.string; // a lexicon is a list of words (`$lex.<name>`, docs/ir.md)
     else if (c.kind !== "error") {
       if (c.optional && c.kind !== "absent") this.maybeAbsent(e.collection, c);
-      else this.error("check/type-mismatch", e.collection.span, `\`${e.quantifier}\` ranges over a list, found ${showType(c)}`);
+      else
+        this.error(
+          "check/type-mismatch",
+          e.collection.span,
+          `\`${e.quantifier}\` ranges over a list, found ${showType(c)}`,
+        );
     }
     if (c.kind === "list" && c.optional) {
       this.maybeAbsent(e.collection, c);
@@ -863,7 +1071,11 @@ class Checker {
           return T.error;
         }
         if (!isNumeric(b)) {
-          this.error("check/type-mismatch", e.body.span, `\`sum\` adds numbers or money, found ${showType(b)}`);
+          this.error(
+            "check/type-mismatch",
+            e.body.span,
+            `\`sum\` adds numbers or money, found ${showType(b)}`,
+          );
           return T.error;
         }
         return b;
@@ -901,7 +1113,8 @@ class Checker {
     if (from.kind === "absent") return !!to.optional;
     if (from.kind === "integer" && isRational(to)) return true;
     if (from.kind === "date" && to.kind === "datetime") return true;
-    if (from.kind === "list" && to.kind === "list") return from.element.kind === "error" || this.assignable(from.element, to.element);
+    if (from.kind === "list" && to.kind === "list")
+      return from.element.kind === "error" || this.assignable(from.element, to.element);
     if (from.kind === "record" && to.kind === "record") {
       for (const [k, v] of to.fields) {
         const f = from.fields.get(k);
@@ -945,7 +1158,9 @@ class Checker {
   }
 
   private mismatch(span: A.Span, want: Type, got: Type): void {
-    this.error("check/type-mismatch", span, `expected ${showType(want)}, found ${showType(got)}`, { help: hintFor(want, got) });
+    this.error("check/type-mismatch", span, `expected ${showType(want)}, found ${showType(got)}`, {
+      help: hintFor(want, got),
+    });
   }
 
   private duplicate(span: A.Span, what: string, prev: A.Span): void {
@@ -963,13 +1178,23 @@ class Checker {
     this.warning("check/unused", span, message, { help: "remove it, or use it" });
   }
 
-  private error(code: string, span: A.Span, message: string, extra: { help?: string | undefined } = {}): void {
+  private error(
+    code: string,
+    span: A.Span,
+    message: string,
+    extra: { help?: string | undefined } = {},
+  ): void {
     const d: Diagnostic = { code, severity: "error", message, span, file: this.ctx.file };
     if (extra.help) d.help = extra.help;
     this.diagnostics.push(d);
   }
 
-  private warning(code: string, span: A.Span, message: string, extra: { help?: string | undefined } = {}): void {
+  private warning(
+    code: string,
+    span: A.Span,
+    message: string,
+    extra: { help?: string | undefined } = {},
+  ): void {
     const d: Diagnostic = { code, severity: "warning", message, span, file: this.ctx.file };
     if (extra.help) d.help = extra.help;
     this.diagnostics.push(d);
@@ -991,7 +1216,8 @@ function arithmetic(op: A.BinaryOp, l: Type, r: Type): Type | null {
       if (l.kind === "integer" && r.kind === "integer") return T.integer;
       if (num(l) && num(r)) return isRational(l) && l.kind === r.kind ? l : T.decimal;
       if (l.kind === "money" && r.kind === "money") return T.money;
-      if (isTime(l) && (r.kind === "duration" || (op === "+" && r.kind === "natural-days"))) return T.datetime;
+      if (isTime(l) && (r.kind === "duration" || (op === "+" && r.kind === "natural-days")))
+        return T.datetime;
       if (op === "+" && l.kind === "duration" && isTime(r)) return T.datetime;
       if (op === "-" && isTime(l) && isTime(r)) return T.duration;
       if (l.kind === "duration" && r.kind === "duration") return T.duration;
@@ -1000,9 +1226,12 @@ function arithmetic(op: A.BinaryOp, l: Type, r: Type): Type | null {
     case "*":
       if (l.kind === "integer" && r.kind === "integer") return T.integer;
       if (num(l) && num(r)) return T.decimal;
-      if ((l.kind === "money" && r.kind === "integer") || (l.kind === "integer" && r.kind === "money")) return T.money;
-      if ((l.kind === "money" && isRational(r)) || (isRational(l) && r.kind === "money")) return T.fractionalMoney;
-      if ((l.kind === "duration" && r.kind === "integer") || (l.kind === "integer" && r.kind === "duration")) return T.duration;
+      if ((l.kind === "money" && r.kind === "integer") || (l.kind === "integer" && r.kind === "money"))
+        return T.money;
+      if ((l.kind === "money" && isRational(r)) || (isRational(l) && r.kind === "money"))
+        return T.fractionalMoney;
+      if ((l.kind === "duration" && r.kind === "integer") || (l.kind === "integer" && r.kind === "duration"))
+        return T.duration;
       return null;
     case "/":
       if (num(l) && num(r)) return T.decimal;
@@ -1016,10 +1245,14 @@ function arithmetic(op: A.BinaryOp, l: Type, r: Type): Type | null {
 
 function hintFor(a: Type, b: Type): string | undefined {
   const kinds = new Set([a.kind, b.kind]);
-  if (kinds.has("money") && kinds.has("integer")) return "write amounts with a unit: `50_000 yuan` or `5 fen`";
-  if (kinds.has("money") && (kinds.has("decimal") || kinds.has("percent"))) return "multiply money by a rate and round it: `floor(amount * 10%)`";
-  if (kinds.has("natural-days")) return "natural days can only be added to a date or date-time: `notice + 7 natural days`";
-  if ((kinds.has("date") || kinds.has("datetime")) && kinds.has("string")) return "write dates without quotes: `2022-01-14`";
+  if (kinds.has("money") && kinds.has("integer"))
+    return "write amounts with a unit: `50_000 yuan` or `5 fen`";
+  if (kinds.has("money") && (kinds.has("decimal") || kinds.has("percent")))
+    return "multiply money by a rate and round it: `floor(amount * 10%)`";
+  if (kinds.has("natural-days"))
+    return "natural days can only be added to a date or date-time: `notice + 7 natural days`";
+  if ((kinds.has("date") || kinds.has("datetime")) && kinds.has("string"))
+    return "write dates without quotes: `2022-01-14`";
   return undefined;
 }
 
@@ -1075,4 +1308,3 @@ function cmpBound(a: string | null, b: string | null, nullSign: number): number 
   const y = Date.parse(b.length === 16 ? `${b}:00+08:00` : /[zZ]|[+-]\d\d:\d\d$/.test(b) ? b : `${b}+08:00`);
   return x < y ? -1 : x > y ? 1 : 0;
 }
-

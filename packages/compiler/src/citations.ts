@@ -24,7 +24,10 @@ export function readSource(dir: string, file: string): LoadedSource | null {
   let loaded: LoadedSource | null = null;
   try {
     const bytes = readFileSync(path);
-    loaded = { sha256: createHash("sha256").update(bytes).digest("hex"), lines: bytes.toString("utf8").split(/\r?\n/) };
+    loaded = {
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      lines: bytes.toString("utf8").split(/\r?\n/),
+    };
   } catch {
     loaded = null;
   }
@@ -33,12 +36,14 @@ export function readSource(dir: string, file: string): LoadedSource | null {
 }
 
 /** The outcome of checking one quote against a loaded source. */
-export type QuoteCheck = { ok: true } | { ok: false; reason: "line-out-of-range" | "quote-not-found"; foundOnLine: number | null };
+export type QuoteCheck =
+  { ok: true } | { ok: false; reason: "line-out-of-range" | "quote-not-found"; foundOnLine: number | null };
 
 /** Checks that `quote` occurs verbatim on 1-based `line`; when not, says where it does occur, if anywhere. */
 export function checkQuote(source: LoadedSource, line: number, quote: string): QuoteCheck {
   const text = source.lines[line - 1];
-  if (text === undefined || line < 1) return { ok: false, reason: "line-out-of-range", foundOnLine: findLine(source, quote) };
+  if (text === undefined || line < 1)
+    return { ok: false, reason: "line-out-of-range", foundOnLine: findLine(source, quote) };
   if (text.includes(quote)) return { ok: true };
   return { ok: false, reason: "quote-not-found", foundOnLine: findLine(source, quote) };
 }
@@ -88,7 +93,10 @@ export function verifyPolicyCitations(cp: CheckedPolicy, dir: string): Diagnosti
     if (!src) continue; // url sources, undeclared (already an error) or missing files (reported above)
     const r = checkQuote(src, c.line, c.quote.value);
     if (r.ok) continue;
-    const where = r.foundOnLine !== null ? `it occurs on line ${r.foundOnLine}` : "it occurs nowhere in the file; quote the text exactly (same punctuation)";
+    const where =
+      r.foundOnLine !== null
+        ? `it occurs on line ${r.foundOnLine}`
+        : "it occurs nowhere in the file; quote the text exactly (same punctuation)";
     out.push({
       code: r.reason === "line-out-of-range" ? "check/line-out-of-range" : "check/quote-not-found",
       severity: "error",

@@ -51,7 +51,13 @@ class Compiler {
           title,
         });
       } else {
-        sources.push({ id: s.name.name, kind: "url", url: s.location.url.value, retrieved: s.location.retrieved.value, title });
+        sources.push({
+          id: s.name.name,
+          kind: "url",
+          url: s.location.url.value,
+          retrieved: s.location.retrieved.value,
+          title,
+        });
       }
     }
     const params: IrParam[] = [];
@@ -68,7 +74,9 @@ class Compiler {
     }
     const lexicons: Record<string, string[]> = {};
     for (const [name, l] of this.cp.lexicons) lexicons[name] = l.words;
-    const rules = ast.declarations.filter((d): d is A.RuleDecl => d.kind === "RuleDecl").map((r) => this.rule(r));
+    const rules = ast.declarations
+      .filter((d): d is A.RuleDecl => d.kind === "RuleDecl")
+      .map((r) => this.rule(r));
     return {
       id: ast.id.text,
       title: ast.title.value,
@@ -135,7 +143,9 @@ class Compiler {
 
   private template(t: A.TemplateLit): Logic {
     const parts: Logic[] = t.parts.map((p) =>
-      p.kind === "Text" ? p.text : this.mark({ "n.fmt": [this.expr(p.expr), typeName(this.typeOf(p.expr))] }, p),
+      p.kind === "Text"
+        ? p.text
+        : this.mark({ "n.fmt": [this.expr(p.expr), typeName(this.typeOf(p.expr))] }, p),
     );
     return this.mark({ cat: parts }, t);
   }
@@ -181,14 +191,17 @@ class Compiler {
         return this.name(e);
       case "MemberExpr": {
         const path = this.dataPath(e);
-        const read: Logic = path !== null ? { var: path } : { "n.get": [this.expr(e.object), e.property.name] };
+        const read: Logic =
+          path !== null ? { var: path } : { "n.get": [this.expr(e.object), e.property.name] };
         return this.timeRead(read, this.typeOf(e));
       }
       case "CallExpr":
         return this.call(e);
       case "UnaryExpr":
         if (e.op === "not") return { "!": [this.expr(e.operand)] };
-        return isRational(this.typeOf(e.operand)) ? { "n.dsub": [0, this.expr(e.operand)] } : { "-": [this.expr(e.operand)] };
+        return isRational(this.typeOf(e.operand))
+          ? { "n.dsub": [0, this.expr(e.operand)] }
+          : { "-": [this.expr(e.operand)] };
       case "BinaryExpr":
         return this.binary(e);
       case "TestExpr":
@@ -350,7 +363,8 @@ class Compiler {
         if (rational) return { [e.op]: [{ "n.dcmp": [this.expr(e.left), this.expr(e.right)] }, 0] };
         return { [e.op]: [this.expr(e.left), this.expr(e.right)] };
       case "+":
-        if (r.kind === "natural-days") return { "n.plus_natural_days": [this.expr(e.left), this.expr(e.right)] };
+        if (r.kind === "natural-days")
+          return { "n.plus_natural_days": [this.expr(e.left), this.expr(e.right)] };
         if (rational) return { "n.dadd": [this.expr(e.left), this.expr(e.right)] };
         if (l.kind === "string") return { cat: [this.expr(e.left), this.expr(e.right)] };
         return { "+": [this.expr(e.left), this.expr(e.right)] };

@@ -15,11 +15,17 @@ export interface NormInfo {
 }
 
 /** Loads the catalogue; problems are diagnostics on the catalogue file. */
-export function loadNormCatalogue(file: string): { ids: Set<string> | null; norms: NormInfo[]; diagnostics: Diagnostic[] } {
+export function loadNormCatalogue(file: string): {
+  ids: Set<string> | null;
+  norms: NormInfo[];
+  diagnostics: Diagnostic[];
+} {
   const fail = (message: string): { ids: null; norms: NormInfo[]; diagnostics: Diagnostic[] } => ({
     ids: null,
     norms: [],
-    diagnostics: [{ code: "check/norms-invalid", severity: "error", message, span: { start: 0, end: 0 }, file }],
+    diagnostics: [
+      { code: "check/norms-invalid", severity: "error", message, span: { start: 0, end: 0 }, file },
+    ],
   });
   let text: string;
   try {
@@ -34,7 +40,8 @@ export function loadNormCatalogue(file: string): { ids: Set<string> | null; norm
     return fail(`the norm catalogue is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   const list = (doc as { norms?: unknown } | null)?.norms;
-  if (!list || typeof list !== "object" || Array.isArray(list)) return fail("the norm catalogue needs a `norms` mapping");
+  if (!list || typeof list !== "object" || Array.isArray(list))
+    return fail("the norm catalogue needs a `norms` mapping");
   const norms: NormInfo[] = [];
   for (const [id, v] of Object.entries(list as Record<string, unknown>)) {
     const info = (v ?? {}) as { summary?: unknown; places?: unknown };

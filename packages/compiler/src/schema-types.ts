@@ -45,7 +45,10 @@ export class SchemaTypes {
         target = target && typeof target === "object" ? (target as JsonSchema)[key] : undefined;
       }
       if (!target || typeof target !== "object") break;
-      s = { ...(target as JsonSchema), ...Object.fromEntries(Object.entries(s).filter(([k]) => k !== "$ref")) };
+      s = {
+        ...(target as JsonSchema),
+        ...Object.fromEntries(Object.entries(s).filter(([k]) => k !== "$ref")),
+      };
     }
     return s;
   }

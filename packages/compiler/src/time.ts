@@ -13,7 +13,9 @@ export function dateToMs(date: string): number {
 /** Epoch milliseconds of an ISO date-time; without an offset it is read at +08:00. */
 export function dateTimeToMs(value: string): number {
   const hasZone = /(?:[zZ]|[+-]\d\d:\d\d)$/.test(value);
-  const withSeconds = /T\d\d:\d\d(?:[zZ]|[+-]|$)/.test(value) ? value.replace(/(T\d\d:\d\d)/, "$1:00") : value;
+  const withSeconds = /T\d\d:\d\d(?:[zZ]|[+-]|$)/.test(value)
+    ? value.replace(/(T\d\d:\d\d)/, "$1:00")
+    : value;
   return Date.parse(hasZone ? withSeconds : `${withSeconds}+08:00`);
 }
 

@@ -5,15 +5,7 @@
  */
 
 export type ScalarKind =
-  | "boolean"
-  | "integer"
-  | "decimal"
-  | "percent"
-  | "money"
-  | "date"
-  | "datetime"
-  | "duration"
-  | "string";
+  "boolean" | "integer" | "decimal" | "percent" | "money" | "date" | "datetime" | "duration" | "string";
 
 /**
  * A type. `fractional-money` is money × a rational before an explicit rounding (`floor`, `ceil`,

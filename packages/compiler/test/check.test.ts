@@ -74,9 +74,7 @@ describe("the checker resolves names and types against the facts schema", () => 
   });
 
   it("check/type-mismatch: money compared with a date", () => {
-    const r2 = build(
-      HEADER + rule(`trade is present and (any m in trade.gmvByMonth: m.gmv > 2022-01-01)`),
-    );
+    const r2 = build(HEADER + rule(`trade is present and (any m in trade.gmvByMonth: m.gmv > 2022-01-01)`));
     const d = r2.at("check/type-mismatch");
     expect(d?.message).toBe("cannot compare money with date");
   });
@@ -105,8 +103,7 @@ describe("the checker resolves names and types against the facts schema", () => 
 
   it("check/needs-rounding: money times a percent must be rounded explicitly", () => {
     const r = build(
-      HEADER +
-        rule(`trade is present and (any m in trade.gmvByMonth: m.gmv * 10% > 20_000 yuan)`),
+      HEADER + rule(`trade is present and (any m in trade.gmvByMonth: m.gmv * 10% > 20_000 yuan)`),
     );
     expect(r.codes).toContain("check/needs-rounding");
     const ok = build(
@@ -147,11 +144,16 @@ rule bare.rule
   it("lexicons: unknown name, missing file, invalid file, and a valid one", () => {
     const unknown = build(HEADER + rule(`nickname contains any of diseases`));
     expect(unknown.codes).toContain("check/unknown-field");
-    const missing = build(`${HEADER}\nlexicon diseases from "nope.yaml"\n${rule("nickname contains any of diseases")}`);
+    const missing = build(
+      `${HEADER}\nlexicon diseases from "nope.yaml"\n${rule("nickname contains any of diseases")}`,
+    );
     expect(missing.codes).toContain("check/lexicon-not-found");
-    const invalid = build(`${HEADER}\nlexicon diseases from "d.yaml"\n${rule("nickname contains any of diseases")}`, {
-      "d.yaml": "purpose: x\nwords: oops\n",
-    });
+    const invalid = build(
+      `${HEADER}\nlexicon diseases from "d.yaml"\n${rule("nickname contains any of diseases")}`,
+      {
+        "d.yaml": "purpose: x\nwords: oops\n",
+      },
+    );
     expect(invalid.codes).toContain("check/lexicon-invalid");
     const ok = build(`${HEADER}\nlexicon diseases from "d.yaml"\n${rule("nickname in diseases")}`, {
       "d.yaml": "purpose: disease names\nsource: OPS:8\nwords: [糖尿病, 癌症]\n",
@@ -172,11 +174,15 @@ ${rule("trade is present and (any m in trade.gmvByMonth: m.gmv > cap)")}`;
   });
 
   it("warnings: unused definitions and conditions that can never hold", () => {
-    const r = build(`${HEADER}\nlet unused = 3\n${rule(`entity.type == "enterprise" and entity.type == "individual"`)}`);
-    expect(r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code).sort()).toEqual([
-      "check/never-holds",
-      "check/unused",
-    ]);
+    const r = build(
+      `${HEADER}\nlet unused = 3\n${rule(`entity.type == "enterprise" and entity.type == "individual"`)}`,
+    );
+    expect(
+      r.diagnostics
+        .filter((d) => d.severity === "warning")
+        .map((d) => d.code)
+        .sort(),
+    ).toEqual(["check/never-holds", "check/unused"]);
     expect(r.value.bundle).not.toBeNull();
   });
 
@@ -214,5 +220,83 @@ ${rule("trade is present and (any m in trade.gmvByMonth: m.gmv > cap)")}`;
     expect(outOfRange.codes).toContain("check/line-out-of-range");
     const changed = build(HEADER.replace(FIL_SHA, "0".repeat(64)) + rule("true"), {}, SEEDS);
     expect(changed.codes).toContain("check/source-changed");
+  });
+
+  it("declaration problems: bad pins, empty quotes and labels, empty ranges, shadowed fields", () => {
+    expect(build(HEADER.replace(FIL_SHA, "abc") + rule("true")).codes).toContain("check/invalid-sha256");
+    const url = `${HEADER}\nsource DOC url "ftp://x" retrieved 2026-11-01\n${rule("true")}`;
+    expect(build(url).codes).toContain("check/invalid-url");
+    expect(build(HEADER + rule("true").replace('"境外非企业主体小程序无预上线流程"', '" "')).codes).toContain(
+      "check/empty-quote",
+    );
+    expect(build(HEADER + rule("true").replace('flag "x"', 'flag ""')).codes).toContain("check/empty-label");
+    expect(
+      build(
+        HEADER +
+          rule("true", "", "r.a").replace("when", "effective from 2024-01-01 until 2023-01-01\n  when"),
+      ).codes,
+    ).toContain("check/empty-effective-range");
+    expect(build(`${HEADER}\nlet nickname = 3\n${rule("nickname > 1")}`).codes).toContain(
+      "check/shadowed-field",
+    );
+  });
+
+  it("expression problems: rounding whole money, members of lists, huge numbers, needless presence tests", () => {
+    const w = build(HEADER + rule("trade is present and (any m in trade.gmvByMonth: floor(m.gmv) > 1 yuan)"));
+    expect(w.codes).toEqual(["check/needless-rounding"]);
+    expect(w.at("check/needless-rounding")?.severity).toBe("warning");
+    expect(build(HEADER + rule("categories.length > 1")).codes).toContain("check/not-a-record");
+    expect(build(HEADER + rule("length(nickname) > 99999999999999999999")).codes).toContain(
+      "check/number-too-large",
+    );
+    expect(build(HEADER + rule("nickname is present")).codes).toEqual(["check/never-absent"]);
+  });
+
+  it("files: a missing source directory entry and an unreadable policy", () => {
+    const r = build(HEADER + rule("true"), {}, "/nonexistent-norma-seeds");
+    expect(r.codes).toContain("check/source-not-found");
+    const missing = buildBundle(["/nonexistent/x.norma"], { root: "/nonexistent", normsFile: null });
+    expect(missing.diagnostics.map((d) => d.code)).toEqual(["check/unreadable-file"]);
+  });
+
+  it("compiles money, percent, natural days and quantifiers into the documented IR", () => {
+    const text = `${HEADER}
+rule test.deposit "押金"
+  implements FIL-7
+  cite FIL:43 "境外非企业主体小程序无预上线流程"
+  when trade is present
+  then assess due = min(floor(sum m in trade.gmvByMonth: m.gmv) * 10%, 20_000 yuan)
+`;
+    const r = build(
+      text.replace(
+        "floor(sum m in trade.gmvByMonth: m.gmv) * 10%",
+        "floor((sum m in trade.gmvByMonth: m.gmv) * 10%)",
+      ),
+    );
+    expect(r.codes).toEqual([]);
+    const value = r.value.bundle!.rules[0]!.effect.value;
+    expect(value).toEqual({
+      min: [
+        {
+          "n.mulr": [
+            {
+              "n.sum": [
+                { map: [{ "n.bind": ["$m", { var: "trade.gmvByMonth" }] }, { var: "$m.gmv" }] },
+                "int",
+              ],
+            },
+            { "n.dec": ["10", "100"] },
+            "floor",
+          ],
+        },
+        2000000,
+      ],
+    });
+    const window = build(HEADER + rule("filing is present and as_of >= filing.notifiedAt + 7 natural days"));
+    expect(JSON.stringify(window.value.bundle!.rules[0]!.when)).toContain(
+      '{"n.plus_natural_days":[{"n.time":[{"var":"filing.notifiedAt"}]},7]}',
+    );
+    const spans = window.value.bundle!.spans;
+    expect(Object.values(spans).map((s) => s.text)).toContain("as_of >= filing.notifiedAt + 7 natural days");
   });
 });

@@ -11,7 +11,11 @@ import { fail, renderDiagnostics, summarize } from "../util.js";
 export async function run(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: "string" }, sources: { type: "string" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: "string" }, sources: { type: "string" } },
+    });
   } catch (e) {
     fail((e as Error).message, "usage: norma build [paths] [--out FILE] [--sources DIR]");
     return 2;
@@ -22,7 +26,10 @@ export async function run(args: string[]): Promise<number> {
     fail(`no such file or directory: ${missing.map((m) => `\`${m}\``).join(", ")}`);
     return 2;
   }
-  const { value, diagnostics } = buildBundle(files, { root: findPoliciesRoot(paths), sourcesDir: parsed.values.sources ?? null });
+  const { value, diagnostics } = buildBundle(files, {
+    root: findPoliciesRoot(paths),
+    sourcesDir: parsed.values.sources ?? null,
+  });
   if (diagnostics.length) process.stderr.write(renderDiagnostics(diagnostics, value.sources, "text"));
   if (!value.bundle) {
     process.stderr.write(`build failed: ${summarize(diagnostics, files.length)}\n`);

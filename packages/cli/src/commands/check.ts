@@ -33,8 +33,12 @@ export async function run(args: string[]): Promise<number> {
   const { value, diagnostics } = buildBundle(files, { root, sourcesDir: parsed.values.sources ?? null });
   process.stdout.write(renderDiagnostics(diagnostics, value.sources, format));
   if (format === "text") {
-    const verified = value.citationsVerified ? "citations verified" : "citations not verified (pass --sources DIR)";
-    process.stdout.write(`${diagnostics.length ? "\n" : ""}checked ${summarize(diagnostics, files.length)}; ${verified}\n`);
+    const verified = value.citationsVerified
+      ? "citations verified"
+      : "citations not verified (pass --sources DIR)";
+    process.stdout.write(
+      `${diagnostics.length ? "\n" : ""}checked ${summarize(diagnostics, files.length)}; ${verified}\n`,
+    );
   }
   return diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }

@@ -59,7 +59,8 @@ export async function run(args: string[]): Promise<number> {
   const name = factsPath === "-" ? "<stdin>" : factsPath;
   const facts = parseFactsJson(input.text, name);
   if (!facts.ok) {
-    for (const e of facts.errors) process.stderr.write(`${name}${e.pointer ? ` at ${e.pointer || "/"}` : ""}: error: ${e.message}\n`);
+    for (const e of facts.errors)
+      process.stderr.write(`${name}${e.pointer ? ` at ${e.pointer || "/"}` : ""}: error: ${e.message}\n`);
     return 2;
   }
   const engine = loadEngine(v.policies ?? "policies", v.sources ?? null);
@@ -67,11 +68,15 @@ export async function run(args: string[]): Promise<number> {
   const result = engine.decide(facts.value, { asOf: asOf.ms, evaluator });
   if (!result.ok) {
     for (const e of result.errors) {
-      process.stderr.write(`${name} at ${e.pointer || "/"}: error: ${e.message}${e.actual !== undefined ? ` (found ${JSON.stringify(e.actual)})` : ""}\n`);
+      process.stderr.write(
+        `${name} at ${e.pointer || "/"}: error: ${e.message}${e.actual !== undefined ? ` (found ${JSON.stringify(e.actual)})` : ""}\n`,
+      );
     }
     process.stderr.write("error: the facts are invalid, so no decision was made\n");
     return 2;
   }
-  process.stdout.write(format === "json" ? JSON.stringify(result.decision, null, 2) + "\n" : renderDecisionText(result.decision));
+  process.stdout.write(
+    format === "json" ? JSON.stringify(result.decision, null, 2) + "\n" : renderDecisionText(result.decision),
+  );
   return 0;
 }
