@@ -21,13 +21,10 @@ const cache = new Map<string, LoadedSource | null>();
 export function readSource(dir: string, file: string): LoadedSource | null {
   const path = join(dir, file);
   if (cache.has(path)) return cache.get(path)!;
-  let loaded: LoadedSource | null = null;
+  let loaded: LoadedSource | null;
   try {
     const bytes = readFileSync(path);
-    loaded = {
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      lines: bytes.toString("utf8").split(/\r?\n/),
-    };
+    loaded = { sha256: createHash("sha256").update(bytes).digest("hex"), lines: bytes.toString("utf8").split(/\r?\n/) };
   } catch {
     loaded = null;
   }
