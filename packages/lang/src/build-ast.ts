@@ -18,10 +18,17 @@ import {
   fenToText,
   moneyToFen,
   readDigits,
+  stringValue,
   type LiteralProblem,
 } from "./literals.js";
 
 type Child = CstNode | IToken;
+
+/**
+ * The most operands of one operator chain (`a + b + …`, `a.b.c…`): a longer chain is reported as
+ * `parse/too-deep`, because its left-nested tree would be too deep for the phases after parsing.
+ */
+export const MAX_OPERANDS = 100;
 
 /** Parses the text of one message-template hole (already unescaped) into an expression. */
 export type HoleParser = (
@@ -157,7 +164,7 @@ export class AstBuilder {
 
   private string(t: IToken | undefined): A.StringLit {
     const span = this.tokenSpan(t);
-    return { kind: "StringLit", span, value: isReal(t) ? decodeString(t.image, t.startOffset).value : "" };
+    return { kind: "StringLit", span, value: isReal(t) ? stringValue(t.image) : "" };
   }
 
   private errorExpr(span?: A.Span): A.ErrorExpr {
@@ -472,6 +479,7 @@ export class AstBuilder {
   ): A.Expr {
     const operands = this.subs(node, operandKey);
     const operators = this.toks(node, operatorKey);
+    if (operands.length > MAX_OPERANDS) return this.tooManyOperands(node, "operands");
     let left = operand(operands[0]);
     for (let i = 1; i < operands.length; i++) {
       const right = operand(operands[i]);
@@ -482,6 +490,21 @@ export class AstBuilder {
       left = { kind: "BinaryExpr", span: this.join(left.span, right.span), op: o, left, right };
     }
     return left;
+  }
+
+  /**
+   * Reports a chain too long to build as a tree (its depth would overflow the stack of every
+   * phase after parsing) and stands an `ErrorExpr` in its place.
+   */
+  private tooManyOperands(node: CstNode | undefined, what: string): A.ErrorExpr {
+    const span = this.spanOf(node);
+    this.report(
+      "parse/too-deep",
+      { start: span.start, end: Math.min(span.end, span.start + 1) },
+      `this expression has more than ${MAX_OPERANDS} ${what} in a row`,
+      "split it into parts with `let` declarations",
+    );
+    return this.errorExpr(span);
   }
 
   /** Reports an `if` or quantifier that stands as an operand without parentheses. */
@@ -535,12 +558,15 @@ export class AstBuilder {
   }
 
   private testExpr(node: CstNode | undefined): A.Expr {
-    let left = this.coalesceExpr(this.sub(node, "coalesceExpr"));
     const tails = this.subs(node, "testTail");
+    if (tails.length > MAX_OPERANDS) return this.tooManyOperands(node, "comparisons");
+    let left = this.coalesceExpr(this.sub(node, "coalesceExpr"));
     let previous: { op: string; left: A.Expr; right: A.Expr | null } | null = null;
+    let reported = false;
     for (const tail of tails) {
       const built = this.testTail(tail, left);
-      if (previous) {
+      if (previous && !reported) {
+        reported = true;
         const here = this.spanOf(tail);
         const opText = built.opText;
         const help = this.chainHelp(previous, opText, built.right);
@@ -654,8 +680,10 @@ export class AstBuilder {
   }
 
   private postfixExpr(node: CstNode | undefined): A.Expr {
+    const names = this.toks(node, "AnyName");
+    if (names.length > MAX_OPERANDS) return this.tooManyOperands(node, "member accesses");
     let object = this.primary(this.sub(node, "primary"));
-    for (const name of this.toks(node, "AnyName")) {
+    for (const name of names) {
       this.checkOperand(object);
       const property = this.identifier(name);
       object = { kind: "MemberExpr", span: this.join(object.span, property.span), object, property };

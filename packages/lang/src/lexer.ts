@@ -8,7 +8,7 @@
 import { Lexer, type IToken } from "chevrotain";
 import type { Comment } from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { decodeString } from "./literals.js";
+import { decodeString, isPlainString } from "./literals.js";
 import { Identifier, KEYWORDS, LEXER_TOKENS, StringLiteral, UnterminatedString } from "./tokens.js";
 
 /** What `tokenize` returns. */
@@ -23,7 +23,9 @@ let lexer: Lexer | undefined;
 function getLexer(): Lexer {
   lexer ??= new Lexer(LEXER_TOKENS, {
     positionTracking: "onlyOffset",
-    ensureOptimizations: false,
+    // INVARIANT: every pattern has analyzable first characters (see `identifierStartHint`); a
+    // pattern that had none would silently make the lexer try every pattern at every position.
+    ensureOptimizations: true,
     skipValidations: true,
   });
   return lexer;
@@ -56,6 +58,7 @@ export function tokenize(text: string, file: string): LexResult {
       token.tokenTypeIdx === StringLiteral.tokenTypeIdx ||
       token.tokenTypeIdx === UnterminatedString.tokenTypeIdx
     ) {
+      if (isPlainString(token.image)) continue;
       for (const p of decodeString(token.image, token.startOffset).problems) {
         const d: Diagnostic = {
           code: p.code,

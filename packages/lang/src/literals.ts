@@ -133,6 +133,18 @@ export function decodeString(image: string, base: number): DecodedString {
   return out;
 }
 
+/** The value of a string token's image (`"…"`, or `"…` when unterminated), without offsets. */
+export function stringValue(image: string): string {
+  if (!image.includes("\\"))
+    return image.length >= 2 && image.endsWith('"') ? image.slice(1, -1) : image.slice(1);
+  return decodeString(image, 0).value;
+}
+
+/** True when a string token's image is closed and has no escapes (so it has nothing to report). */
+export function isPlainString(image: string): boolean {
+  return image.length >= 2 && image.endsWith('"') && !image.includes("\\");
+}
+
 function isEscapedAt(image: string, index: number): boolean {
   let backslashes = 0;
   for (let k = index - 1; k >= 0 && image[k] === "\\"; k--) backslashes++;

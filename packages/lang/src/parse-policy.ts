@@ -51,13 +51,22 @@ export function getParser(): { parser: NormaParser; messages: SyntaxMessages } {
  * errors than are worth reporting).
  */
 export function parsePolicy(text: string, file: string): Result<PolicyFile | null> {
+  // chevrotain recovers from syntax errors by throwing and catching exceptions; without stack
+  // traces they are cheap (a file full of errors parses several times faster)
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return parseUnsafe(text, file);
   } catch (error) {
     // INVARIANT: the guards above make a stack overflow unreachable; should one happen anyway,
     // it is reported (not thrown) so that one file cannot stop a run over many. Any other
     // exception is a bug in the parser and propagates.
-    if (!(error instanceof RangeError)) throw error;
+    if (!(error instanceof RangeError)) {
+      // a bug: parse again with stack traces on, so the error that escapes says where
+      Error.stackTraceLimit = stackTraceLimit;
+      parseUnsafe(text, file);
+      throw error;
+    }
     return {
       value: null,
       diagnostics: [
@@ -71,6 +80,8 @@ export function parsePolicy(text: string, file: string): Result<PolicyFile | nul
         },
       ],
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -136,7 +147,13 @@ function parseUnsafe(text: string, file: string): Result<PolicyFile | null> {
     for (let i = syntax.length - 1; i >= 0; i--) if (syntax[i]!.span.start < until) syntax.splice(i, 1);
   }
   const value = builder.policyFile(cst, lexed.comments);
-  return { value, diagnostics: sortDiagnostics([...diagnostics, ...syntax, ...builder.diagnostics]) };
+  const built = capped(
+    sortDiagnostics(builder.diagnostics),
+    MAX_LEXICAL_ERRORS,
+    file,
+    "literals and expressions",
+  );
+  return { value, diagnostics: sortDiagnostics([...diagnostics, ...syntax, ...built]) };
 }
 
 function tokenSpan(token: IToken | undefined, tokens: IToken[], text: string): Span {
@@ -156,7 +173,7 @@ function capped(list: Diagnostic[], max: number, file: string, what: string): Di
     message: `stopped reporting bad ${what} after ${max}`,
     span: list[max]!.span,
     file,
-    help: "is this a policy file? it should be UTF-8 text",
+    help: "fix the first ones and run again",
   });
   return kept;
 }
@@ -174,42 +191,54 @@ function tooDeep(token: IToken | undefined, text: string, file: string): Diagnos
   };
 }
 
-const OPENERS = new Set([T.LParen, T.LBracket, T.LBrace]);
-const CLOSERS = new Set([T.RParen, T.RBracket, T.RBrace]);
+const OPEN = 1;
+const CLOSE = 2;
+const DECLARATION = 3;
+/** Token kinds for the depth guard, by `tokenTypeIdx`. */
+const GUARD_KIND = (() => {
+  const kinds = new Uint8Array(Math.max(...T.ALL_TOKENS.map((t) => t.tokenTypeIdx!)) + 1);
+  for (const t of [T.LParen, T.LBracket, T.LBrace]) kinds[t.tokenTypeIdx!] = OPEN;
+  for (const t of [T.RParen, T.RBracket, T.RBrace]) kinds[t.tokenTypeIdx!] = CLOSE;
+  for (const t of DECLARATION_STARTS) kinds[t.tokenTypeIdx!] = DECLARATION;
+  return kinds;
+})();
 
 /**
  * Replaces every bracket nested deeper than `MAX_BRACKET_DEPTH`, with everything up to its match,
- * by one `TooDeep` token, reporting `parse/too-deep` once per replaced region.
+ * by one `TooDeep` token, reporting `parse/too-deep` once per replaced region. A declaration
+ * keyword resets the depth, so an unclosed bracket cannot swallow the rest of the file.
  */
 function guardDepth(tokens: IToken[], text: string, file: string, diagnostics: Diagnostic[]): IToken[] {
+  const kind = (t: IToken): number => GUARD_KIND[t.tokenTypeIdx] ?? 0;
   let depth = 0;
   let deep = false;
   for (const t of tokens) {
-    if (OPENERS.has(t.tokenType)) {
-      depth++;
-      if (depth > MAX_BRACKET_DEPTH) {
+    const k = kind(t);
+    if (k === OPEN) {
+      if (++depth > MAX_BRACKET_DEPTH) {
         deep = true;
         break;
       }
-    } else if (CLOSERS.has(t.tokenType)) depth = Math.max(0, depth - 1);
-    else if (DECLARATION_STARTS.includes(t.tokenType)) depth = 0;
+    } else if (k === CLOSE) depth = Math.max(0, depth - 1);
+    else if (k === DECLARATION) depth = 0;
   }
   if (!deep) return tokens;
   const out: IToken[] = [];
   depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (DECLARATION_STARTS.includes(t.tokenType)) depth = 0;
-    if (OPENERS.has(t.tokenType) && depth + 1 > MAX_BRACKET_DEPTH) {
+    const k = kind(t);
+    if (k === DECLARATION) depth = 0;
+    if (k === OPEN && depth + 1 > MAX_BRACKET_DEPTH) {
       let inner = 0;
       let j = i;
       for (; j < tokens.length; j++) {
-        const u = tokens[j]!;
-        if (OPENERS.has(u.tokenType)) inner++;
-        else if (CLOSERS.has(u.tokenType)) {
+        const kj = kind(tokens[j]!);
+        if (kj === OPEN) inner++;
+        else if (kj === CLOSE) {
           inner--;
           if (inner === 0) break;
-        } else if (DECLARATION_STARTS.includes(u.tokenType)) {
+        } else if (kj === DECLARATION) {
           j--;
           break;
         }
@@ -221,8 +250,8 @@ function guardDepth(tokens: IToken[], text: string, file: string, diagnostics: D
       i = j;
       continue;
     }
-    if (OPENERS.has(t.tokenType)) depth++;
-    else if (CLOSERS.has(t.tokenType)) depth = Math.max(0, depth - 1);
+    if (k === OPEN) depth++;
+    else if (k === CLOSE) depth = Math.max(0, depth - 1);
     out.push(t);
   }
   return out;

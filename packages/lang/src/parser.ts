@@ -18,6 +18,7 @@ import {
   type CstNode,
   type IParserErrorMessageProvider,
   type IToken,
+  type ITokenGrammarPath,
   type TokenType,
 } from "chevrotain";
 import * as T from "./tokens.js";
@@ -66,6 +67,24 @@ export class NormaParser extends CstParser {
       errorMessageProvider,
     });
     this.performSelfAnalysis();
+  }
+
+  private readonly followsCache = new Map<string, TokenType[]>();
+
+  /**
+   * Memoizes chevrotain's follow-set walk used by in-rule error recovery: it walks the grammar
+   * from the top rule on every mismatched token, which made a file full of errors slow to parse.
+   * The result depends only on the grammar path, so caching it cannot change behaviour.
+   */
+  protected override getNextPossibleTokenTypes(grammarPath: ITokenGrammarPath): TokenType[] {
+    const key = `${grammarPath.ruleStack.join(",")}|${grammarPath.occurrenceStack.join(",")}|${grammarPath.lastTok.name}|${grammarPath.lastTokOccurrence}`;
+    let follows = this.followsCache.get(key);
+    if (!follows) {
+      if (this.followsCache.size > 10_000) this.followsCache.clear();
+      follows = super.getNextPossibleTokenTypes(grammarPath);
+      this.followsCache.set(key, follows);
+    }
+    return follows;
   }
 
   /** Prepares the parser for a new token vector. */

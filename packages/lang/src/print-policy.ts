@@ -309,7 +309,8 @@ function template(t: A.TemplateLit): string {
   let out = '"';
   for (const part of t.parts) {
     if (part.kind === "Text") {
-      out += escapeString(part.text).replace(/\{/g, "{{").replace(/\}/g, "}}");
+      // braces are doubled before escaping, so the braces of `\u{…}` escapes stay single
+      out += escapeString(part.text.replace(/\{/g, "{{").replace(/\}/g, "}}"));
     } else {
       const printed = renderDoc(expr(part.expr, 0), Infinity, 0).join(" ");
       const body = escapeString(printed);

@@ -19,6 +19,22 @@ function sticky(re: RegExp): CustomPatternMatcherFunc {
   };
 }
 
+/**
+ * Characters an identifier may start with, as chevrotain's first-character hint: ASCII letters,
+ * `_`, Latin-1, and one character of every block of 255 code units above (chevrotain buckets
+ * characters above 255 that way), so non-ASCII letters and surrogate pairs are covered. The hint
+ * only narrows which patterns the lexer tries; the pattern itself decides.
+ */
+function identifierStartHint(): number[] {
+  const codes: number[] = [];
+  for (let c = 0x41; c <= 0x5a; c++) codes.push(c, c + 0x20);
+  codes.push(0x5f);
+  for (let c = 0x80; c <= 0xff; c++) codes.push(c);
+  for (let c = 0x100; c <= 0xffff; c += 255) codes.push(c);
+  codes.push(0xffff);
+  return codes;
+}
+
 /** Every word: identifiers and keywords (used after `.` and for record field names). */
 export const AnyName = createToken({ name: "AnyName", pattern: Lexer.NA });
 
@@ -26,6 +42,7 @@ export const AnyName = createToken({ name: "AnyName", pattern: Lexer.NA });
 export const Identifier = createToken({
   name: "Identifier",
   pattern: sticky(/[\p{L}_][\p{L}\p{M}\p{N}_]*/uy),
+  start_chars_hint: identifierStartHint(),
   line_breaks: false,
   categories: [AnyName],
 });
@@ -172,6 +189,7 @@ export const IntLiteral = createToken({
 export const NormId = createToken({
   name: "NormId",
   pattern: sticky(/[A-Z]+-[0-9]+(?![\p{L}\p{M}\p{N}_])/uy),
+  start_chars_hint: [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
   line_breaks: false,
   label: "a norm id such as `FIL-7`",
 });

@@ -39,7 +39,7 @@ describe("grammar/reference.md", () => {
 describe("grammar/norma.ebnf", () => {
   const ebnf = readFileSync(join(REPO, "grammar", "norma.ebnf"), "utf8").replace(/\(\*[\s\S]*?\*\)/g, "");
   const defined = new Set([...ebnf.matchAll(/^([a-zA-Z]+)\s*=/gm)].map((m) => m[1]!));
-  const rules = serializedGrammar().map((r) => (r as { name: string }).name);
+  const rules = serializedGrammar().map((r) => (r as unknown as { name: string }).name);
 
   test("defines every parser rule", () => {
     expect(rules.filter((r) => !defined.has(r))).toEqual([]);

@@ -19,7 +19,7 @@ Formats *.norma files in place (default: policies/).
 
 /** Runs `norma fmt` with its arguments; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  let check = false;
+  let check: boolean;
   let paths: string[];
   try {
     const parsed = parseArgs({
@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
     check = parsed.values.check ?? false;
     paths = parsed.positionals.length > 0 ? parsed.positionals : ["policies/"];
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    process.stderr.write(`error: ${usageError(error)}\n\n${USAGE}\n`);
     return 2;
   }
 
@@ -57,7 +57,9 @@ export async function run(args: string[]): Promise<number> {
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      process.stderr.write(`error: cannot read \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}\n`);
+      process.stderr.write(
+        `error: cannot read \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}\n`,
+      );
       unreadable = true;
       continue;
     }
@@ -78,7 +80,9 @@ export async function run(args: string[]): Promise<number> {
   }
 
   if (syntaxErrors > 0) {
-    process.stderr.write(`${syntaxErrors} file${syntaxErrors === 1 ? "" : "s"} not formatted because of syntax errors\n`);
+    process.stderr.write(
+      `${syntaxErrors} file${syntaxErrors === 1 ? "" : "s"} not formatted because of syntax errors\n`,
+    );
   }
   if (check && unformatted.length > 0) {
     process.stderr.write(
@@ -90,6 +94,13 @@ export async function run(args: string[]): Promise<number> {
   if (unreadable) return 2;
   if (syntaxErrors > 0 || (check && unformatted.length > 0)) return 1;
   return 0;
+}
+
+/** node:util's argument error, in our message style: "unknown option `--x`". */
+function usageError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split(/\.\s/)[0]!.replace(/'([^']*)'/g, "`$1`");
+  return first.charAt(0).toLowerCase() + first.slice(1);
 }
 
 /** The `*.norma` files under `path` (or `path` itself when it is a file), sorted; null if missing. */
