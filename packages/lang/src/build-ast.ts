@@ -565,7 +565,8 @@ export class AstBuilder {
     let reported = false;
     for (const tail of tails) {
       const built = this.testTail(tail, left);
-      if (previous && !reported) {
+      // a recovered tail already has a syntax error that explains it
+      if (previous && !reported && !tail.recoveredNode && !tails[0]!.recoveredNode) {
         reported = true;
         const here = this.spanOf(tail);
         const opText = built.opText;

@@ -236,6 +236,9 @@ function helpFor(expected: TokenType[], actual: IToken, ruleName: string): strin
   if (ruleName === "policyHeader" && expected.includes(T.Reads)) {
     return 'the header names the facts schema it reads: `policy filing.review "报备审核" reads facts@1`';
   }
+  if (tokenMatcher(actual, T.Not) && expected.includes(T.Absent)) {
+    return "write `is present` rather than `is not absent`, and `is absent` rather than `is not present`";
+  }
   if (tokenMatcher(actual, T.Equals) && expected.some((t) => t === T.EqEq || t === T.Then)) {
     return "write `==` to compare";
   }

@@ -5,6 +5,10 @@
  * retypes the reserved ones through `KEYWORDS` (one map lookup instead of one regular expression
  * per keyword). Every keyword and `Identifier` belong to the `AnyName` category, which the parser
  * accepts where any word may stand (after `.` in a member access, a dotted id or a record field).
+ *
+ * Naming: each keyword constant is the token type of the word it is named after (`When` is
+ * `when`; type names get a `Type` suffix: `DateType` is `date`); each punctuation constant is
+ * the token type of its label (`EqEq` is `==`).
  */
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from "chevrotain";
 
@@ -141,12 +145,14 @@ export const Seconds = keyword("seconds");
 // ------------------------------------------------------------------ literals
 /** Any string token: a closed one, or one cut off by the end of the line (reported, then read as a string). */
 export const StringToken = createToken({ name: "StringToken", pattern: Lexer.NA, label: "a string" });
+/** A closed string literal, escapes included (decoded and checked by `decodeString`). */
 export const StringLiteral = createToken({
   name: "StringLiteral",
   pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
   categories: [StringToken],
   label: "a string",
 });
+/** A string cut off by the end of its line (`parse/unterminated-string`). */
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
   pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
@@ -226,6 +232,7 @@ export const CommentToken = createToken({
   pattern: /#(?:[^\r\n]*[^\s])?/,
   group: "comments",
 });
+/** Spaces, tabs and line breaks (CR, LF, CRLF); skipped. */
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
   pattern: /[ \t\r\n]+/,
