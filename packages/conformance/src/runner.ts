@@ -237,7 +237,7 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
           options.evaluators,
           examplesDir,
           examples,
-          join(dir, dirname(c.file), "assets"),
+          findAssets(dir, c.file),
         ),
       );
     }
@@ -308,6 +308,22 @@ export function findCaseFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * The `assets/` directory of a language case: the nearest one beside its file or in a directory
+ * above it, up to the suite directory (null: none).
+ */
+function findAssets(suiteDir: string, caseFile: string): string | null {
+  let d = dirname(join(suiteDir, caseFile));
+  for (;;) {
+    const candidate = join(d, "assets");
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    if (resolve(d) === resolve(suiteDir)) return null;
+    const up = dirname(d);
+    if (up === d) return null;
+    d = up;
+  }
 }
 
 function checkDuplicateIds(files: LoadedCaseFile[]): void {
@@ -511,11 +527,10 @@ function runLanguageCase(
   evaluators: EvaluatorName[],
   examplesDir: string,
   examples: Map<string, unknown>,
-  assetsDir: string,
+  assets: string | null,
 ): CaseResult {
   if (c.skip)
     return { case: c, status: "skipped", runs: [], problems: [], norms: [], rules: [], diagnostics: [] };
-  const assets = existsSync(assetsDir) ? assetsDir : null;
   const wrapped = c.expr !== null ? wrapExpression(c.expr, exprSourceHash(assets)) : null;
   const built = engine.buildInline(wrapped ? [wrapped.text] : c.policies, assets);
   const diagnostics = built.diagnostics.map((d) => ({ ...d, line: d.line - (wrapped?.lineOffset ?? 0) }));
