@@ -28,6 +28,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   batch: { summary: "decide NDJSON facts in bulk", load: () => import("./commands/batch.js") },
   diff: { summary: "impact of a policy change on a set of facts", load: () => import("./commands/diff.js") },
   gen: { summary: "generate realistic facts documents", load: () => import("./commands/gen.js") },
+  serve: {
+    summary: "serve decisions over HTTP (POST /v1/decide)",
+    load: () => import("./commands/serve.js"),
+  },
   example: {
     summary: "check the bundled policies and decide a sample mini program",
     load: () => import("./commands/example.js"),

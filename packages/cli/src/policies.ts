@@ -4,11 +4,19 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { buildBundle, findPoliciesRoot, findPolicyFiles } from "@norma/compiler";
-import { loadBundle, type Engine } from "@norma/runtime";
+import { loadBundle, type Bundle, type Engine } from "@norma/runtime";
 import { renderDiagnostics } from "./util.js";
 
 /** Builds (or reads) a bundle and loads it into an engine; on failure prints why and returns null. */
 export function loadEngine(policies: string, sourcesDir: string | null = null): Engine | null {
+  return loadPolicies(policies, sourcesDir)?.engine ?? null;
+}
+
+/** Like `loadEngine`, also returning the bundle itself. */
+export function loadPolicies(
+  policies: string,
+  sourcesDir: string | null = null,
+): { engine: Engine; bundle: Bundle } | null {
   let bundleText: string | null = null;
   try {
     if (statSync(policies).isFile() && policies.endsWith(".json"))
