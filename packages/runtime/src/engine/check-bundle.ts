@@ -430,7 +430,7 @@ class BundleChecker {
       return;
     }
     if (Array.isArray(v)) {
-      v.forEach((x, i) => this.logic(x, `${ptr}/${i}`, s));
+      for (let i = 0; i < v.length; i++) this.logic(v[i], `${ptr}/${i}`, s);
       return;
     }
     if (typeof v !== "object") {
@@ -450,8 +450,8 @@ class BundleChecker {
     const op = keys[0] as string;
     const raw = (v as Record<string, unknown>)[op];
     const args = Array.isArray(raw) ? raw : [raw];
-    const ap = (i: number) =>
-      Array.isArray(raw) ? `${ptr}/${escapePointer(op)}/${i}` : `${ptr}/${escapePointer(op)}`;
+    const opPtr = `${ptr}/${escapePointer(op)}`;
+    const ap = Array.isArray(raw) ? (i: number) => `${opPtr}/${i}` : () => opPtr;
     if (!STANDARD.has(op) && !isCustomOp(op)) {
       this.error(
         ptr,
@@ -481,13 +481,11 @@ class BundleChecker {
       this.logic(args[0], ap(0), s);
       const name = bind?.name ?? filterBind?.name ?? null;
       const inner = name !== null ? { bound: [...s.bound, name] } : { bound: [] };
-      args.slice(1).forEach((a, i) => this.logic(a, ap(i + 1), i === 0 ? inner : s));
+      for (let i = 1; i < args.length; i++) this.logic(args[i], ap(i), i === 1 ? inner : s);
       return;
     }
-    args.forEach((a, i) => {
-      if (!(op === "var" && i === 0)) this.logic(a, ap(i), s);
-    });
-    this.constants(op, args, ap, ptr, s);
+    for (let i = op === "var" ? 1 : 0; i < args.length; i++) this.logic(args[i], ap(i), s);
+    if (op === "var" || op.startsWith("n.")) this.constants(op, args, ap, ptr, s);
   }
 
   private constants(
@@ -497,11 +495,7 @@ class BundleChecker {
     ptr: string,
     s: LogicScope,
   ): void {
-    const c = (i: number) => args[i];
-    const isConst = (x: unknown) =>
-      x === null ||
-      typeof x !== "object" ||
-      (Array.isArray(x) && x.every((y) => y === null || typeof y !== "object"));
+    const c = (i: number): unknown => args[i];
     switch (op) {
       case "var": {
         const path = c(0);
@@ -647,6 +641,15 @@ class BundleChecker {
       "modes are `floor`, `ceil`, `trunc`, `half_up`, `half_even`",
     );
   }
+}
+
+/** True when `x` is a literal (a scalar or a list of scalars), so a constant argument can be checked. */
+function isConst(x: unknown): boolean {
+  return (
+    x === null ||
+    typeof x !== "object" ||
+    (Array.isArray(x) && x.every((y) => y === null || typeof y !== "object"))
+  );
 }
 
 function bindOf(v: unknown): { name: string } | null {

@@ -22,7 +22,7 @@ import { compileTree, materialize, type CNode, type CompileContext } from "../fa
 import { truthy } from "../fast/std-ops.js";
 import { formatValue } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
-import { canonicalJson, hashBundle, nestingDepth, sha256 } from "../value/canonical.js";
+import { canonicalJson, hashBundle, nestingDepth, sha256, treeDepthExceeds } from "../value/canonical.js";
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
@@ -81,8 +81,6 @@ export interface Engine {
   readonly hash: string;
   /** The bundle zone (fixed offset). */
   readonly zone: Zone;
-  /** The bundle as loaded (a frozen copy). */
-  readonly bundle: Readonly<Bundle>;
   /** Decides one facts document. Synchronous; never throws: invalid facts give `{ok: false, errors}`. */
   decide(facts: unknown, options?: DecideOptions): DecideResult;
   /** The value of every parameter in force at `asOf` (epoch ms), by name (`null`: none in force). */
@@ -183,7 +181,7 @@ function loadInner(input: Bundle | string, options: LoadOptions): LoadResult {
           },
     ]);
   }
-  if (nestingDepth(copy) > MAX_BUNDLE_DEPTH) {
+  if (treeDepthExceeds(copy, MAX_BUNDLE_DEPTH)) {
     return fail([
       {
         code: "load/too-deep",
@@ -208,7 +206,8 @@ function loadInner(input: Bundle | string, options: LoadOptions): LoadResult {
     }
   }
   if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
-  deepFreeze(b);
+  // INVARIANT: `b` is a private copy that nothing outside the engine can reach, and decisions only
+  // ever hold copies of its values (toJsonValue), so it needs no freezing.
   const engine = new BundleEngine(b, options, diagnostics);
   if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
   return { ok: true, value: engine, diagnostics };
@@ -218,7 +217,6 @@ function loadInner(input: Bundle | string, options: LoadOptions): LoadResult {
 class BundleEngine implements Engine {
   readonly hash: string;
   readonly zone: Zone;
-  readonly bundle: Readonly<Bundle>;
   private readonly ctx: CompileContext;
   private readonly rules: CompiledRule[];
   private readonly params: ParamTimeline;
@@ -229,7 +227,6 @@ class BundleEngine implements Engine {
   private readonly referenceExplainer: Explainer;
 
   constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
-    this.bundle = b;
     this.hash = b.hash;
     this.zone = resolveZone(b.zone) as Zone;
     this.validator =

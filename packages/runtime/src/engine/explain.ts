@@ -13,7 +13,8 @@
  * - `if`: the conditions tried, then the branch taken.
  * - `some`: true → the first element that holds; false → every element. `all` and `none` likewise
  *   (`all x in L: P` compiles to `none` over `!P`). An empty list decides by itself: its atom is
- *   the list expression.
+ *   the list expression. When every element decided and the list is a constant (a lexicon, a
+ *   literal) or longer than `MAX_ELEMENTS`, the quantifier itself is the atom.
  */
 import type { Because, JsonValue } from "../decision.js";
 import type { IrSpan } from "../ir.js";
@@ -21,6 +22,9 @@ import { type CNode, type Env, varLookup } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { toJsonValue } from "./json-value.js";
 import { renderLogic } from "./render-logic.js";
+
+/** Lists longer than this are explained by the quantifier as a whole when every element decided. */
+export const MAX_ELEMENTS = 32;
 
 /** Evaluates one atom in the current data and environment. */
 export type AtomEvaluator = (node: CNode, data: unknown, env: Env) => unknown;
@@ -118,6 +122,15 @@ export class Explainer {
     }
     // The element that decides: the first that holds for some/none, the first that fails for all.
     const decidingTruth = kind !== "all";
+    if (q.list.isConst || xs.length > MAX_ELEMENTS) {
+      // Over a lexicon, a literal or a long list, "every element decided" is one atom: the
+      // quantifier itself. Only when one element decides is it looked for.
+      const v = truthy(this.atom(n, d, e));
+      if (v !== (kind === "some")) {
+        out.push(this.because(n, v, d, e));
+        return v;
+      }
+    }
     const parts: Because[] = [];
     for (const x of xs) {
       const sub: Because[] = [];

@@ -147,6 +147,7 @@ const ELEMENT: Scope = { rootish: false, bound: [] };
 
 /** Escapes one JSON-pointer reference token. */
 export function escapePointer(token: string): string {
+  if (token.indexOf("~") < 0 && token.indexOf("/") < 0) return token;
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
@@ -266,8 +267,8 @@ function compileNode(logic: unknown, ptr: string, ctx: CompileContext, s: Scope)
   const op = Object.keys(logic)[0] as string;
   const raw = logic[op];
   const args: unknown[] = Array.isArray(raw) ? raw : [raw];
-  const argPtr = (i: number) =>
-    Array.isArray(raw) ? `${ptr}/${escapePointer(op)}/${i}` : `${ptr}/${escapePointer(op)}`;
+  const opPtr = `${ptr}/${escapePointer(op)}`;
+  const argPtr = Array.isArray(raw) ? (i: number) => `${opPtr}/${i}` : () => opPtr;
   switch (op) {
     case "if":
     case "?:":
@@ -527,6 +528,10 @@ function compileQuantifier(
       : constNode(UNDEFINED_LOGIC, argPtr(1), undefined);
   const kids = [list, body];
   const quant: Quant = { kind, bind: name, list, body };
+  if (kind === "some") {
+    const join = compileJoin(name, list, body);
+    if (join !== null) return node(logic, ptr, op, join, kids, quant);
+  }
   const L = list.fn;
   const B = body.fn;
   switch (kind) {
@@ -613,6 +618,164 @@ function compileQuantifier(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Equi-joins: `some` over constant lists whose body tests `E === F(bound names)` first.
+
+/** The largest product of constant lists a join index is built for. */
+const MAX_JOIN = 200_000;
+
+const SCOPE_READERS = new Set([
+  "missing",
+  "missing_some",
+  "n.bind",
+  "some",
+  "all",
+  "none",
+  "filter",
+  "map",
+  "reduce",
+]);
+
+/**
+ * The names read by the `var` nodes of `n` (first path segment), or `null` when `n` may read the
+ * scope in a way not visible from constant paths (a computed or empty `var` path, `missing`,
+ * `n.bind`, a quantifier).
+ */
+function namesRead(n: CNode, out: Set<string>): Set<string> | null {
+  if (n.op === "var") {
+    const k = n.kids[0];
+    if (
+      n.kids.length > 2 ||
+      !k ||
+      !k.isConst ||
+      (typeof k.value !== "string" && typeof k.value !== "number") ||
+      k.value === ""
+    ) {
+      return null;
+    }
+    out.add(String(k.value).split(".")[0] as string);
+    for (const x of n.kids.slice(1)) if (namesRead(x, out) === null) return null;
+    return out;
+  }
+  if (n.op !== null && SCOPE_READERS.has(n.op)) return null;
+  for (const x of n.kids) if (namesRead(x, out) === null) return null;
+  return out;
+}
+
+function isJoinKey(v: unknown): boolean {
+  return v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && v === v);
+}
+
+/**
+ * `some x1 in C1: some x2 in C2: … (E === F and rest…)` where the lists are constants, `F` reads only
+ * the bound names and `E` none of them: the reference tries every combination; here every `F` is
+ * computed once at load into an index from value to combinations (in iteration order), and a
+ * decision evaluates `E` once and tries `rest` on the matching combinations only, in the same
+ * order. Same value, same errors: `F` never throws (checked at load, else no join), `E` is pure, and
+ * `rest` runs on exactly the combinations where the reference's `and` would reach it.
+ */
+function compileJoin(name: string, list: CNode, body: CNode): Fn | null {
+  if (!list.isConst || !Array.isArray(list.value)) return null;
+  const names = [name];
+  const lists: unknown[][] = [list.value as unknown[]];
+  let fin = body;
+  while (
+    fin.op === "some" &&
+    fin.quant?.bind != null &&
+    fin.quant.list.isConst &&
+    Array.isArray(fin.quant.list.value)
+  ) {
+    names.push(fin.quant.bind);
+    lists.push(fin.quant.list.value as unknown[]);
+    fin = fin.quant.body;
+  }
+  let eq: CNode;
+  let rest: CNode[];
+  if (fin.op === "===" && fin.kids.length === 2) {
+    eq = fin;
+    rest = [];
+  } else if (fin.op === "and" && fin.kids[0]?.op === "===" && fin.kids[0].kids.length === 2) {
+    eq = fin.kids[0];
+    rest = fin.kids.slice(1);
+  } else return null;
+  const chain = new Set(names);
+  const onlyChain = (n: CNode) => {
+    const r = namesRead(n, new Set());
+    return r !== null && [...r].every((x) => chain.has(x));
+  };
+  const noChain = (n: CNode) => {
+    const r = namesRead(n, new Set());
+    return r !== null && ![...r].some((x) => chain.has(x));
+  };
+  const [a, b] = eq.kids as [CNode, CNode];
+  let F: CNode;
+  let E: CNode;
+  if (onlyChain(b) && noChain(a)) [F, E] = [b, a];
+  else if (onlyChain(a) && noChain(b)) [F, E] = [a, b];
+  else return null;
+  let total = 1;
+  for (const l of lists) total *= l.length;
+  if (total > MAX_JOIN) return null;
+  // Build the index: every combination in the reference's iteration order (outer list outermost).
+  const combos: unknown[][] = [];
+  const index = new Map<unknown, number[]>();
+  const values = new Array<unknown>(names.length);
+  const envOf = (outer: Env, vs: readonly unknown[]): Env => {
+    let env = outer;
+    for (let i = 0; i < names.length; i++) env = { name: names[i] as string, v: vs[i], up: env };
+    return env;
+  };
+  let failed = false;
+  const visit = (depth: number) => {
+    if (failed) return;
+    if (depth === names.length) {
+      let v: unknown;
+      try {
+        v = F.fn(undefined, envOf(null, values));
+      } catch {
+        failed = true;
+        return;
+      }
+      if (!isJoinKey(v)) return;
+      const at = combos.push([...values]) - 1;
+      const hits = index.get(v);
+      if (hits) hits.push(at);
+      else index.set(v, [at]);
+      return;
+    }
+    for (const x of lists[depth] as unknown[]) {
+      values[depth] = x;
+      visit(depth + 1);
+    }
+  };
+  visit(0);
+  if (failed) return null;
+  const placeholder = new Array<unknown>(names.length).fill(undefined);
+  const E_ = E.fn;
+  const restFns = rest.map((r) => r.fn);
+  return (d, e) => {
+    if (total === 0) return false;
+    // E reads none of the bound names; it runs in an environment of the same shape.
+    const v = E_(d, envOf(e, placeholder));
+    if (!isJoinKey(v)) return false;
+    const hits = index.get(v);
+    if (hits === undefined) return false;
+    if (restFns.length === 0) return true;
+    for (const h of hits) {
+      const env = envOf(e, combos[h] as unknown[]);
+      let ok = true;
+      for (const r of restFns) {
+        if (!truthy(r(d, env))) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return true;
+    }
+    return false;
+  };
+}
+
 /** `{"filter": [{"n.bind": [name, list]}, P]}`: the bound name. */
 function asFilterOfBind(logic: unknown): { name: string } | null {
   if (!isLogic(logic)) return null;
@@ -663,118 +826,89 @@ function compileMapOfFilter(
 }
 
 function compileVar(logic: unknown, ptr: string, kids: CNode[], ctx: CompileContext, s: Scope): CNode {
+  const words = lexiconConstant(kids, ctx, s);
+  if (words !== undefined) return constNode(logic, ptr, words, "var", kids);
+  return node(logic, ptr, "var", varFn(kids, ctx, s), kids);
+}
+
+/** The words of `{"var": "$lex.<name>"}` read from the root scope (a constant), else `undefined`. */
+function lexiconConstant(kids: CNode[], ctx: CompileContext, s: Scope): readonly string[] | undefined {
+  const path = kids[0];
+  if (kids.length !== 1 || !path?.isConst || typeof path.value !== "string") return undefined;
+  if (!s.rootish || !ctx.rootScope || s.bound.includes("$lex")) return undefined;
+  const segs = path.value.split(".");
+  if (segs.length !== 2 || segs[0] !== "$lex") return undefined;
+  const name = segs[1] as string;
+  return Object.prototype.hasOwnProperty.call(ctx.lexicons, name) ? ctx.lexicons[name] : undefined;
+}
+
+function varFn(kids: CNode[], ctx: CompileContext, s: Scope): Fn {
   const [pathNode, defNode] = kids;
-  const allFns = kids.map((k) => k.fn);
-  const generic = () =>
-    node(
-      logic,
-      ptr,
-      "var",
-      (d, e) => {
-        const vals = allFns.map((f) => f(d, e));
-        return varLookup(d, e, vals[0], vals[1]);
-      },
-      kids,
-    );
-  if (kids.length > 2 || (pathNode !== undefined && !pathNode.isConst)) return generic();
+  if (kids.length > 2 || (pathNode !== undefined && !pathNode.isConst)) {
+    const all = evalAll(kids.map((k) => k.fn));
+    return (d, e) => {
+      const vals = all(d, e);
+      return varLookup(d, e, vals[0], vals[1]);
+    };
+  }
   const a = pathNode?.value;
   const D: Fn | null = defNode === undefined ? null : defNode.fn;
   if (a === undefined || a === "" || a === null) {
-    return node(
-      logic,
-      ptr,
-      "var",
-      (d, e) => {
-        if (D) D(d, e);
-        return materialize(d, e);
-      },
-      kids,
-    );
+    return (d, e) => {
+      if (D) D(d, e);
+      return materialize(d, e);
+    };
   }
   let segs: string[];
   try {
     segs = String(a).split(".");
   } catch {
-    return generic();
+    const all = evalAll(kids.map((k) => k.fn));
+    return (d, e) => {
+      const vals = all(d, e);
+      return varLookup(d, e, vals[0], vals[1]);
+    };
   }
   const first = segs[0] as string;
   const depth = s.bound.lastIndexOf(first);
-  if (
-    depth < 0 &&
-    s.rootish &&
-    ctx.rootScope &&
-    first === "$lex" &&
-    segs.length === 2 &&
-    defNode === undefined
-  ) {
-    const words = Object.prototype.hasOwnProperty.call(ctx.lexicons, segs[1] as string)
-      ? ctx.lexicons[segs[1] as string]
-      : undefined;
-    if (words !== undefined) return constNode(logic, ptr, words, "var", kids);
-  }
-  const notFound = (d: unknown, e: Env) => (D === null ? null : D(d, e));
   if (depth >= 0) {
     const up = s.bound.length - 1 - depth;
-    return node(
-      logic,
-      ptr,
-      "var",
-      (d, e) => {
-        const nf = notFound(d, e);
-        let f = e as Frame;
-        for (let i = 0; i < up; i++) f = f.up as Frame;
-        const v = f.v;
-        if (v === undefined) return nf;
-        return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
-      },
-      kids,
-    );
+    return (d, e) => {
+      const nf = D === null ? null : D(d, e);
+      let f = e as Frame;
+      for (let i = 0; i < up; i++) f = f.up as Frame;
+      const v = f.v;
+      if (v === undefined) return nf;
+      return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
+    };
   }
   if (s.bound.length > 0 && !(s.rootish && ctx.rootScope)) {
     // Inside a bind over non-root data: the reference reads a copy holding own enumerable properties.
-    return node(
-      logic,
-      ptr,
-      "var",
-      (d, e) => {
-        const nf = notFound(d, e);
-        const v = ownEnum(d, first);
-        if (v === undefined) return nf;
-        return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
-      },
-      kids,
-    );
+    return (d, e) => {
+      const nf = D === null ? null : D(d, e);
+      const v = ownEnum(d, first);
+      if (v === undefined) return nf;
+      return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
+    };
   }
   if (D === null && segs.length === 1) {
-    return node(
-      logic,
-      ptr,
-      "var",
-      (d) => {
-        if (d === null || d === undefined) return null;
-        const v = (d as Record<string, unknown>)[first];
-        return v === undefined ? null : v;
-      },
-      kids,
-    );
+    return (d) => {
+      if (d === null || d === undefined) return null;
+      const v = (d as Record<string, unknown>)[first];
+      return v === undefined ? null : v;
+    };
   }
   if (D === null && segs.length === 2) {
     const second = segs[1] as string;
-    return node(
-      logic,
-      ptr,
-      "var",
-      (d) => {
-        if (d === null || d === undefined) return null;
-        const v = (d as Record<string, unknown>)[first];
-        if (v === null || v === undefined) return null;
-        const w = (v as Record<string, unknown>)[second];
-        return w === undefined ? null : w;
-      },
-      kids,
-    );
+    return (d) => {
+      if (d === null || d === undefined) return null;
+      const v = (d as Record<string, unknown>)[first];
+      if (v === null || v === undefined) return null;
+      const w = (v as Record<string, unknown>)[second];
+      return w === undefined ? null : w;
+    };
   }
-  return node(logic, ptr, "var", (d, e) => walkSegments(d, segs, 0, notFound(d, e)), kids);
+  return (d, e) => walkSegments(d, segs, 0, D === null ? null : D(d, e));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -801,95 +935,119 @@ function missingOp(d: unknown, e: Env, vals: unknown[], ctx: CompileContext): un
 // ---------------------------------------------------------------------------------------------
 // Standard operations.
 
-function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
-  const fns = kids.map((k) => k.fn);
+/** A closure evaluating every argument, in order, into a fresh array (json-logic-js's `values.map`). */
+function evalAll(fns: readonly Fn[]): (d: unknown, e: Env) => unknown[] {
   const n = fns.length;
-  const all = (d: unknown, e: Env) => {
+  return (d, e) => {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = (fns[i] as Fn)(d, e);
     return out;
   };
-  const mk = (fn: Fn) => node(logic, ptr, op, fn, kids);
-  const a = fns[0];
-  const b = fns[1];
-  const binary = (f: (x: unknown, y: unknown) => unknown): CNode => {
-    if (n === 2) {
-      const [x, y] = fns as [Fn, Fn];
-      return mk((d, e) => f(x(d, e), y(d, e)));
-    }
-    return mk((d, e) => {
-      const v = all(d, e);
-      return f(v[0], v[1]);
-    });
+}
+
+/** A closure applying `f` to the first two evaluated arguments (all arguments are evaluated). */
+function binaryOf(fns: readonly Fn[], f: (x: unknown, y: unknown) => unknown): Fn {
+  if (fns.length === 2) {
+    const [x, y] = fns as [Fn, Fn];
+    return (d, e) => f(x(d, e), y(d, e));
+  }
+  const all = evalAll(fns);
+  return (d, e) => {
+    const v = all(d, e);
+    return f(v[0], v[1]);
   };
+}
+
+/** A closure applying `f` to the array of evaluated arguments. */
+function variadicOf(fns: readonly Fn[], f: (args: unknown[]) => unknown): Fn {
+  const all = evalAll(fns);
+  return (d, e) => f(all(d, e));
+}
+
+function strictEq(x: unknown, y: unknown): boolean {
+  return x === y;
+}
+
+function strictNe(x: unknown, y: unknown): boolean {
+  return x !== y;
+}
+
+function looseNe(x: unknown, y: unknown): boolean {
+  return !std.looseEq(x, y);
+}
+
+/** `cat` of two operands, as `[x, y].join("")` (nullish operands are empty). */
+function catPair(x: unknown, y: unknown): string {
+  return (x === null || x === undefined ? "" : String(x)) + (y === null || y === undefined ? "" : String(y));
+}
+
+function stdFn(op: string, fns: Fn[], kids: CNode[], ctx: CompileContext): Fn {
+  const n = fns.length;
+  const a = fns[0] as Fn;
+  const b = fns[1] as Fn;
   switch (op) {
     case "===":
-      return binary((x, y) => x === y);
+      return binaryOf(fns, strictEq);
     case "!==":
-      return binary((x, y) => x !== y);
+      return binaryOf(fns, strictNe);
     case "==":
-      return binary(std.looseEq);
+      return binaryOf(fns, std.looseEq);
     case "!=":
-      return binary((x, y) => !std.looseEq(x, y));
+      return binaryOf(fns, looseNe);
     case ">":
-      return binary(std.gt);
+      return binaryOf(fns, std.gt);
     case ">=":
-      return binary(std.ge);
+      return binaryOf(fns, std.ge);
     case "%":
-      return binary(std.mod);
+      return binaryOf(fns, std.mod);
     case "/":
-      return binary(std.divide);
+      return binaryOf(fns, std.divide);
     case "<":
     case "<=": {
       const f = op === "<" ? std.lt : std.le;
-      if (n === 2 && a && b) return mk((d, e) => f(a(d, e), b(d, e), undefined));
-      return mk((d, e) => {
-        const v = all(d, e);
-        return f(v[0], v[1], v[2]);
-      });
+      if (n === 2) return (d, e) => f(a(d, e), b(d, e), undefined);
+      return variadicOf(fns, (v) => f(v[0], v[1], v[2]));
     }
     case "!":
-      if (n === 1 && a) return mk((d, e) => !truthy(a(d, e)));
-      return mk((d, e) => !truthy(all(d, e)[0]));
+      if (n === 1) return (d, e) => !truthy(a(d, e));
+      return variadicOf(fns, (v) => !truthy(v[0]));
     case "!!":
-      if (n === 1 && a) return mk((d, e) => truthy(a(d, e)));
-      return mk((d, e) => truthy(all(d, e)[0]));
+      if (n === 1) return (d, e) => truthy(a(d, e));
+      return variadicOf(fns, (v) => truthy(v[0]));
     case "log":
-      return mk((d, e) => all(d, e)[0]);
+      return variadicOf(fns, (v) => v[0]);
     case "in": {
       const list = kids[1];
-      if (n === 2 && a && list?.isConst && Array.isArray(list.value) && list.value.every(isScalar)) {
+      if (n === 2 && list?.isConst && Array.isArray(list.value) && list.value.every(isScalar)) {
         const set = new Set<unknown>(list.value);
-        return mk((d, e) => set.has(a(d, e)));
+        return (d, e) => set.has(a(d, e));
       }
-      return binary(std.inOp);
+      return binaryOf(fns, std.inOp);
     }
     case "cat":
-      return mk((d, e) => std.cat(all(d, e)));
+      if (n === 2) return (d, e) => catPair(a(d, e), b(d, e));
+      return variadicOf(fns, std.cat);
     case "substr":
-      return mk((d, e) => {
-        const v = all(d, e);
-        return std.substr(v[0], v[1], v[2]);
-      });
+      return variadicOf(fns, (v) => std.substr(v[0], v[1], v[2]));
     case "+":
-      return mk((d, e) => std.plus(all(d, e)));
+      return variadicOf(fns, std.plus);
     case "*":
-      return mk((d, e) => std.times(all(d, e)));
+      return variadicOf(fns, std.times);
     case "-":
-      return mk((d, e) => {
-        const v = all(d, e);
-        return std.minus(v[0], v[1]);
-      });
+      return variadicOf(fns, (v) => std.minus(v[0], v[1]));
     case "min":
-      return mk((d, e) => std.min(all(d, e)));
+      return variadicOf(fns, std.min);
     case "max":
-      return mk((d, e) => std.max(all(d, e)));
+      return variadicOf(fns, std.max);
     case "merge":
-      return mk((d, e) => std.merge(all(d, e)));
-    case "missing":
-      return mk((d, e) => missingOp(d, e, all(d, e), ctx));
-    case "missing_some":
-      return mk((d, e) => {
+      return variadicOf(fns, std.merge);
+    case "missing": {
+      const all = evalAll(fns);
+      return (d, e) => missingOp(d, e, all(d, e), ctx);
+    }
+    case "missing_some": {
+      const all = evalAll(fns);
+      return (d, e) => {
         const v = all(d, e);
         const need = v[0];
         const options = v[1];
@@ -903,13 +1061,31 @@ function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx:
         return (options as { length: number }).length - areMissing.length >= (need as number)
           ? []
           : areMissing;
-      });
-    default:
-      return mk((d, e) => {
+      };
+    }
+    default: {
+      const all = evalAll(fns);
+      return (d, e) => {
         all(d, e);
         throw new Error(`Unrecognized operation ${op}`);
-      });
+      };
+    }
   }
+}
+
+function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
+  return node(
+    logic,
+    ptr,
+    op,
+    stdFn(
+      op,
+      kids.map((k) => k.fn),
+      kids,
+      ctx,
+    ),
+    kids,
+  );
 }
 
 function isScalar(x: unknown): boolean {
@@ -1078,11 +1254,20 @@ function opsFor(ctx: CompileContext): Record<string, OpFn> {
 }
 
 function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
+  if (op !== "n.bind" && kids.every((k) => k.isConst)) {
+    // Pure operations over constants are computed once.
+    const impl = opsFor(ctx)[op] as OpFn;
+    const value = impl(...kids.map((k) => k.value));
+    return constNode(logic, ptr, isFrozenSafe(value), op, kids);
+  }
+  return node(logic, ptr, op, customFn(op, kids, ctx), kids);
+}
+
+function customFn(op: string, kids: CNode[], ctx: CompileContext): Fn {
   const fns = kids.map((k) => k.fn);
   const n = fns.length;
-  const mk = (fn: Fn) => node(logic, ptr, op, fn, kids);
   if (op === "n.bind") {
-    return mk((d, e) => {
+    return (d, e) => {
       const v = new Array<unknown>(n);
       for (let i = 0; i < n; i++) v[i] = (fns[i] as Fn)(d, e);
       const name = v[0];
@@ -1091,14 +1276,9 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
       if (!Array.isArray(list)) return [];
       const base = materialize(d, e);
       return list.map((x: unknown) => bindScope(base, name, x));
-    });
+    };
   }
   const impl = opsFor(ctx)[op] as OpFn;
-  // Pure operations over constants are computed once.
-  if (kids.every((k) => k.isConst)) {
-    const value = impl(...kids.map((k) => k.value));
-    return constNode(logic, ptr, isFrozenSafe(value), op, kids);
-  }
   const a = fns[0] as Fn;
   const b = fns[1] as Fn;
   const c = fns[2] as Fn;
@@ -1111,13 +1291,13 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
         const name = f.quant.bind;
         const L = f.quant.list.fn;
         const P = f.quant.body.fn;
-        return mk((d, e) => {
+        return (d, e) => {
           const xs = L(d, e);
           if (!Array.isArray(xs)) return 0;
           let count = 0;
           for (let i = 0; i < xs.length; i++) if (truthy(P(d, { name, v: xs[i], up: e }))) count++;
           return count;
-        });
+        };
       }
       break;
     }
@@ -1125,11 +1305,11 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
       if (n === 2 && k1?.isConst) {
         const list = globPatterns(k1.value);
         const m = list === null ? null : globMatcher(list, ctx.globCache);
-        if (m === null) return mk((d, e) => (a(d, e), null));
-        return mk((d, e) => {
+        if (m === null) return (d, e) => (a(d, e), null);
+        return (d, e) => {
           const x = a(d, e);
           return typeof x === "string" ? m(x) : null;
-        });
+        };
       }
       break;
     }
@@ -1137,8 +1317,8 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
       const k0 = kids[0];
       if (n === 3 && k0?.isConst) {
         const f = fastCmp(k0.value);
-        if (f === null) return mk((d, e) => (b(d, e), c(d, e), null));
-        return mk((d, e) => f(b(d, e), c(d, e)));
+        if (f === null) return (d, e) => (b(d, e), c(d, e), null);
+        return (d, e) => f(b(d, e), c(d, e));
       }
       break;
     }
@@ -1147,27 +1327,27 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
     case "n.sum":
       if (n === 2 && k1?.isConst) {
         const second = k1.value;
-        return mk((d, e) => impl(a(d, e), second));
+        return (d, e) => impl(a(d, e), second);
       }
       break;
     case "n.mulr":
       if (n === 3 && k2?.isConst) {
         const mode = k2.value;
-        if (!isRoundingMode(mode)) return mk((d, e) => (a(d, e), b(d, e), null));
-        return mk((d, e) => {
+        if (!isRoundingMode(mode)) return (d, e) => (a(d, e), b(d, e), null);
+        return (d, e) => {
           const i = a(d, e);
           const x = b(d, e);
           if (!Number.isSafeInteger(i)) return null;
           const r = toRational(x);
           return r === null ? null : mulRound(i as number, r, mode);
-        });
+        };
       }
       break;
   }
-  if (n === 1) return mk((d, e) => impl(a(d, e)));
-  if (n === 2) return mk((d, e) => impl(a(d, e), b(d, e)));
-  if (n === 3) return mk((d, e) => impl(a(d, e), b(d, e), c(d, e)));
-  return mk((d, e) => impl(...fns.map((f) => f(d, e))));
+  if (n === 1) return (d, e) => impl(a(d, e));
+  if (n === 2) return (d, e) => impl(a(d, e), b(d, e));
+  if (n === 3) return (d, e) => impl(a(d, e), b(d, e), c(d, e));
+  return (d, e) => impl(...fns.map((f) => f(d, e)));
 }
 
 /** Constants handed out by many decisions are frozen, so a caller cannot change them for the next. */

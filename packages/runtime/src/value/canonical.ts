@@ -10,63 +10,43 @@ import { createHash } from "node:crypto";
 
 /** The canonical JSON text of `value` (see the module comment). */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out);
-  return out.join("");
+  return write(value);
 }
 
-function write(value: unknown, out: string[]): void {
-  if (value === null || value === undefined || typeof value === "function" || typeof value === "symbol") {
-    out.push("null");
-    return;
-  }
-  if (typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
-    value = (value as { toJSON(): unknown }).toJSON();
-  }
+function write(value: unknown): string {
   switch (typeof value) {
     case "string":
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case "number":
-      out.push(Number.isFinite(value) ? JSON.stringify(value) : "null");
-      return;
+      // For finite numbers String() is JSON.stringify (shortest round trip, -0 as 0).
+      return Number.isFinite(value) ? String(value) : "null";
     case "boolean":
-      out.push(value ? "true" : "false");
-      return;
+      return value ? "true" : "false";
     case "bigint":
-      out.push(value.toString());
-      return;
+      return value.toString();
     case "object": {
-      if (value === null) {
-        out.push("null");
-        return;
-      }
+      if (value === null) return "null";
+      if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+        return write((value as { toJSON(): unknown }).toJSON());
       if (Array.isArray(value)) {
-        out.push("[");
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(",");
-          write(value[i], out);
-        }
-        out.push("]");
-        return;
+        let out = "[";
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + write(value[i]);
+        return out + "]";
       }
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
-      out.push("{");
+      let out = "{";
       let first = true;
       for (const k of keys) {
         const v = obj[k];
         if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
-        if (!first) out.push(",");
+        out += (first ? "" : ",") + JSON.stringify(k) + ":" + write(v);
         first = false;
-        out.push(JSON.stringify(k), ":");
-        write(v, out);
       }
-      out.push("}");
-      return;
+      return out + "}";
     }
     default:
-      out.push("null");
+      return "null";
   }
 }
 
@@ -85,6 +65,33 @@ export function hashBundle(bundle: object): string {
     if (k !== "hash" && k !== "spans") rest[k] = v;
   }
   return sha256(canonicalJson(rest));
+}
+
+/**
+ * True when a tree of JSON data (as `JSON.parse` builds it: no shared or cyclic objects) nests
+ * deeper than `limit`. Iterative, allocation-light; use `nestingDepth` for values of unknown origin.
+ */
+export function treeDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [0];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop() as number;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= limit) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        stack.push(v[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const k in v) {
+        stack.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -58,6 +58,11 @@ const name = fc.constantFrom(...NAMES);
 const int = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.constantFrom(...INTS));
 const str = fc.oneof(fc.constantFrom(...STRINGS), fc.string({ maxLength: 4 }));
 
+const constList = fc.oneof(
+  fc.subarray(STRINGS).map((v) => ({ t: "lsconst", v })),
+  fc.constant({ t: "lslex" }),
+);
+
 const trees = fc.letrec<Record<Sort, Node>>((tie) => {
   const B = tie("B");
   const I = tie("I");
@@ -103,6 +108,18 @@ const trees = fc.letrec<Record<Sort, Node>>((tie) => {
       fc.record({ t: fc.constant("ifB"), c: B, a: B, b: B }),
       fc.record({ t: fc.constantFrom("some", "all", "none"), name, l: LR, body: B }),
       fc.record({ t: fc.constantFrom("someS", "allS"), name, l: LS, body: B }),
+      // `some w in C1: some g in C2: E == F(w, g) and rest`: the shape the fast path joins
+      fc.record({
+        t: fc.constant("join"),
+        n1: name,
+        l1: constList,
+        n2: name,
+        l2: constList,
+        e: S,
+        f: fc.constantFrom("cat", "cat2", "lower", "len"),
+        swap: fc.boolean(),
+        rest: fc.option(B, { nil: null }),
+      }),
     ),
     I: fc.oneof(
       opts,
@@ -265,6 +282,24 @@ export function toLogic(n: Node, ctx: Ctx = TOP): Logic {
       return { some: [bind(n.name, n.l), L(n.body, inStrs(n.name))] };
     case "allS":
       return { none: [bind(n.name, n.l), { "!": [L(n.body, inStrs(n.name))] }] };
+    case "join": {
+      const c1 = inStrs(n.n1);
+      const c2 = bindIn(c1, n.n2 as string, "strs");
+      const w = { var: n.n1 as string };
+      const g = { var: n.n2 as string };
+      const F: Logic =
+        n.f === "cat"
+          ? { cat: [w, g] }
+          : n.f === "cat2"
+            ? { cat: [g, "/", w] }
+            : n.f === "lower"
+              ? { "n.lower": [g] }
+              : { "n.len": [w] };
+      const E = L(n.e);
+      const eq: Logic = { "===": n.swap ? [F, E] : [E, F] };
+      const body: Logic = n.rest === null ? eq : { and: [eq, L(n.rest, c2)] };
+      return { some: [bind(n.n1, n.l1), { some: [{ "n.bind": [n.n2 as string, L(n.l2, c1)] }, body] }] };
+    }
     case "ivar":
       return { var: n.which as string };
     case "ibound": {
@@ -361,6 +396,24 @@ export function toLogic(n: Node, ctx: Ctx = TOP): Logic {
   throw new Error(`gen-ir: unknown node ${n.t}`);
 }
 
+/** Conditions shaped like the equi-joins of the fast path, with a string fact compared to pairs of words. */
+export const joinCondition: fc.Arbitrary<Logic> = fc
+  .record({
+    t: fc.constant("join"),
+    n1: name,
+    l1: constList,
+    n2: name,
+    l2: constList,
+    e: fc.oneof(
+      fc.constant({ t: "svar", which: "s" }),
+      fc.record({ t: fc.constant("n.trim"), s: fc.constant({ t: "svar", which: "t" }) }),
+    ),
+    f: fc.constantFrom("cat", "cat2", "lower", "len"),
+    swap: fc.boolean(),
+    rest: fc.option(trees.B, { nil: null }),
+  })
+  .map((n) => toLogic(n));
+
 /** Well-typed conditions. */
 export const condition: fc.Arbitrary<Logic> = trees.B.map((n) => toLogic(n));
 /** Integer-valued expressions. */
@@ -415,92 +468,97 @@ export const asOf: fc.Arbitrary<number> = fc.constantFrom(
 
 const kinds: IrEffectKind[] = ["reject", "require", "allow", "flag", "advise"];
 
-/** A rule with a generated condition, value, message and exceptions. */
-const ruleArb = fc.record({
-  when: condition,
-  kind: fc.constantFrom(...kinds, "assess" as const),
-  value: fc.oneof(
-    intExpr.map((v) => ({ v, type: "integer" })),
-    decExpr.map((v) => ({ v, type: "decimal" })),
-    intExpr.map((v) => ({ v, type: "money" })),
-  ),
-  message: fc.option(strExpr, { nil: null }),
-  exceptions: fc.array(
-    fc.record({
-      when: condition,
-      effect: fc.option(fc.record({ kind: fc.constantFrom(...kinds), message: strExpr }), { nil: null }),
-    }),
-    { maxLength: 2 },
-  ),
-  window: fc.constantFrom<[number | null, number | null]>(
-    [null, null],
-    [null, Date.parse("2024-01-01T00:00:00+08:00")],
-    [Date.parse("2022-03-09T00:00:00+08:00"), null],
-  ),
-});
+/** A rule with a generated condition (from `when`), value, message and exceptions. */
+const ruleOf = (when: fc.Arbitrary<Logic>) =>
+  fc.record({
+    when,
+    kind: fc.constantFrom(...kinds, "assess" as const),
+    value: fc.oneof(
+      intExpr.map((v) => ({ v, type: "integer" })),
+      decExpr.map((v) => ({ v, type: "decimal" })),
+      intExpr.map((v) => ({ v, type: "money" })),
+    ),
+    message: fc.option(strExpr, { nil: null }),
+    exceptions: fc.array(
+      fc.record({
+        when: condition,
+        effect: fc.option(fc.record({ kind: fc.constantFrom(...kinds), message: strExpr }), { nil: null }),
+      }),
+      { maxLength: 2 },
+    ),
+    window: fc.constantFrom<[number | null, number | null]>(
+      [null, null],
+      [null, Date.parse("2024-01-01T00:00:00+08:00")],
+      [Date.parse("2022-03-09T00:00:00+08:00"), null],
+    ),
+  });
 
-/** A bundle of 1–3 generated rules, two dated parameters and a lexicon. */
-export const bundle: fc.Arbitrary<Bundle> = fc.array(ruleArb, { minLength: 1, maxLength: 3 }).map((rules) =>
-  withHash({
-    format: "norma-bundle/1",
-    zone: "Asia/Shanghai",
-    policies: [{ id: "p", title: "generated", file: "p.norma", schema: "facts@1", sources: [] }],
-    rules: rules.map((r, i) => ({
-      id: `r${i}`,
-      title: null,
-      policy: "p",
-      norms: [`N-${i}`],
-      citations: [{ source: "S", line: i + 1, quote: "q" }],
-      effective: { from: r.window[0], until: r.window[1] },
-      when: r.when,
-      effect: {
-        kind: r.kind,
-        label: `l${i}`,
-        value: r.kind === "assess" ? r.value.v : null,
-        valueType: r.kind === "assess" ? r.value.type : null,
-        message: r.message,
-      },
-      exceptions: r.exceptions.map((x, j) => ({
-        id: `r${i}#${j}`,
+/** A bundle of 1–3 generated rules (conditions from `when`), two dated parameters and a lexicon. */
+export const bundleOf = (when: fc.Arbitrary<Logic>): fc.Arbitrary<Bundle> =>
+  fc.array(ruleOf(when), { minLength: 1, maxLength: 3 }).map((rules) =>
+    withHash({
+      format: "norma-bundle/1",
+      zone: "Asia/Shanghai",
+      policies: [{ id: "p", title: "generated", file: "p.norma", schema: "facts@1", sources: [] }],
+      rules: rules.map((r, i) => ({
+        id: `r${i}`,
         title: null,
-        when: x.when,
-        norms: [],
-        citations: [],
-        effect: x.effect
-          ? { kind: x.effect.kind, label: `x${j}`, value: null, valueType: null, message: x.effect.message }
-          : null,
+        policy: "p",
+        norms: [`N-${i}`],
+        citations: [{ source: "S", line: i + 1, quote: "q" }],
+        effective: { from: r.window[0], until: r.window[1] },
+        when: r.when,
+        effect: {
+          kind: r.kind,
+          label: `l${i}`,
+          value: r.kind === "assess" ? r.value.v : null,
+          valueType: r.kind === "assess" ? r.value.type : null,
+          message: r.message,
+        },
+        exceptions: r.exceptions.map((x, j) => ({
+          id: `r${i}#${j}`,
+          title: null,
+          when: x.when,
+          norms: [],
+          citations: [],
+          effect: x.effect
+            ? { kind: x.effect.kind, label: `x${j}`, value: null, valueType: null, message: x.effect.message }
+            : null,
+        })),
       })),
-    })),
-    params: [
-      {
-        name: "rate",
-        type: "percent",
-        versions: [
-          {
-            effective: { from: null, until: Date.parse("2024-01-01T00:00:00+08:00") },
-            value: { "n.dec": ["1", "10"] },
-            citations: [],
-          },
-          {
-            effective: { from: Date.parse("2024-01-01T00:00:00+08:00"), until: null },
-            value: { "n.dec": ["1", "3"] },
-            citations: [],
-          },
-        ],
-      },
-      {
-        name: "cap",
-        type: "money",
-        versions: [
-          {
-            effective: { from: null, until: Date.parse("2024-01-01T00:00:00+08:00") },
-            value: 2_000_000,
-            citations: [],
-          },
-        ],
-      },
-    ],
-    lexicons: { words: ["糖尿病", "微信官方", "Abc", "b"] },
-    spans: {},
-  }),
-);
+      params: [
+        {
+          name: "rate",
+          type: "percent",
+          versions: [
+            {
+              effective: { from: null, until: Date.parse("2024-01-01T00:00:00+08:00") },
+              value: { "n.dec": ["1", "10"] },
+              citations: [],
+            },
+            {
+              effective: { from: Date.parse("2024-01-01T00:00:00+08:00"), until: null },
+              value: { "n.dec": ["1", "3"] },
+              citations: [],
+            },
+          ],
+        },
+        {
+          name: "cap",
+          type: "money",
+          versions: [
+            {
+              effective: { from: null, until: Date.parse("2024-01-01T00:00:00+08:00") },
+              value: 2_000_000,
+              citations: [],
+            },
+          ],
+        },
+      ],
+      lexicons: { words: ["糖尿病", "微信官方", "Abc", "b"] },
+      spans: {},
+    }),
+  );
+
+/** A bundle of generated rules over any generated condition. */
+export const bundle: fc.Arbitrary<Bundle> = bundleOf(condition);
