@@ -4,7 +4,7 @@
  * verification, skipped cases, and the final line `conformance: N passed, M failed[, K skipped]`.
  */
 import type { AssertionFailure } from "./assertions.js";
-import { palette, renderDiff, type Palette } from "./diff.js";
+import { palette, renderDiff, toYamlLines, type Palette } from "./diff.js";
 import type { CaseResult, SuiteResult } from "./runner.js";
 
 /** Options of {@link renderText}. */
@@ -107,6 +107,10 @@ function renderOne(f: AssertionFailure, r: CaseResult, p: Palette, evaluators: s
   const on = evaluators ? ` [${evaluators.join(", ")}]` : "";
   const head = `  ${where}${on}: ${f.message}`;
   if (f.expected === null && f.actual === null) return head;
+  if (f.expected === null)
+    return `${head}\n${toYamlLines(f.actual)
+      .map((l) => p.dim(`    ${l}`))
+      .join("\n")}`;
   return `${head}\n${renderDiff(f.expected, f.actual, p)}`;
 }
 

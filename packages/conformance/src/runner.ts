@@ -231,14 +231,7 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
       results.push(r);
     } else {
       results.push(
-        runLanguageCase(
-          c,
-          engine,
-          options.evaluators,
-          examplesDir,
-          examples,
-          findAssets(dir, c.file),
-        ),
+        runLanguageCase(c, engine, options.evaluators, examplesDir, examples, findAssets(dir, c.file)),
       );
     }
   }
