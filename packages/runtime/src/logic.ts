@@ -33,6 +33,7 @@ export function compileLogic(logic: Logic, options: LogicOptions = {}): (data: u
     lexicons: options.lexicons ?? {},
     rootScope: false,
     globCache: new Map(),
+    timeCache: new Map(),
   });
 }
 

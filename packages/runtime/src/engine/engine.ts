@@ -234,7 +234,13 @@ class BundleEngine implements Engine {
     this.lexicons = Object.freeze(nullProto(Object.entries(b.lexicons))) as Readonly<
       Record<string, readonly string[]>
     >;
-    this.ctx = { zone: this.zone, lexicons: this.lexicons, rootScope: true, globCache: new Map() };
+    this.ctx = {
+      zone: this.zone,
+      lexicons: this.lexicons,
+      rootScope: true,
+      globCache: new Map(),
+      timeCache: new Map(),
+    };
     this.jl = referenceJsonLogic(this.zone);
     const spans = b.spans ?? {};
     this.fastExplainer = new Explainer(spans, (n, d, e) => n.fn(d, e));
@@ -423,6 +429,7 @@ class BundleEngine implements Engine {
       ? (n) => jl.apply(n.logic, scope)
       : (n) => n.fn(scope, null);
     const explainer = reference ? this.referenceExplainer : this.fastExplainer;
+    if (explain) explainer.begin();
     const test = explain
       ? (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
       : (n: CNode) => truthy(evaluate(n));

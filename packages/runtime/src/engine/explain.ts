@@ -153,14 +153,34 @@ export class Explainer {
     if (n.paths === null) n.paths = collectPaths(n);
     const saw: Record<string, JsonValue> = {};
     for (const p of n.paths) {
-      Object.defineProperty(saw, p, {
-        value: toJsonValue(varLookup(d, e, p, undefined)),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const value = this.json(varLookup(d, e, p, undefined));
+      // Paths come from the bundle; `__proto__` must still be a plain member, not a prototype.
+      if (p === "__proto__")
+        Object.defineProperty(saw, p, { value, enumerable: true, writable: true, configurable: true });
+      else saw[p] = value;
     }
-    return { node: n.ptr, text: this.text(n), value: toJsonValue(v), saw };
+    return { node: n.ptr, text: this.text(n), value: this.json(v), saw };
+  }
+
+  /**
+   * Copies made during the current decision, by source object: a facts subtree read by several
+   * atoms is copied once. Reset by `begin`.
+   */
+  private memo = new Map<object, JsonValue>();
+
+  /** Starts a decision (forgets the previous decision's copies). */
+  begin(): void {
+    if (this.memo.size > 0) this.memo = new Map();
+  }
+
+  private json(v: unknown): JsonValue {
+    if (v === null || typeof v !== "object") return toJsonValue(v);
+    let out = this.memo.get(v);
+    if (out === undefined) {
+      out = toJsonValue(v);
+      this.memo.set(v, out);
+    }
+    return out;
   }
 
   /** The policy text of a node, else a rendering of its IR. */

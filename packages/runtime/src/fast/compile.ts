@@ -133,6 +133,8 @@ export interface CompileContext {
   rootScope: boolean;
   /** Compiled glob patterns, shared by a bundle (`null`: micromatch cannot compile it). */
   globCache: Map<string, RegExp | null>;
+  /** `n.time` results by text (a pure function of the text and the zone). */
+  timeCache: Map<string, number | null>;
 }
 
 interface Scope {
@@ -221,11 +223,23 @@ export function materialize(data: unknown, env: Env): unknown {
   return scope;
 }
 
+const segmentCache = new Map<string, string[]>();
+
+/** `path.split(".")`, remembered (paths come from bundles, so there are few of them). */
+function segmentsOf(path: string): string[] {
+  let segs = segmentCache.get(path);
+  if (segs === undefined) {
+    segs = path.split(".");
+    if (segmentCache.size < 10_000) segmentCache.set(path, segs);
+  }
+  return segs;
+}
+
 /** json-logic-js's `var` against `data` extended by `env`. */
 export function varLookup(data: unknown, env: Env, a: unknown, b: unknown): unknown {
   const notFound = b === undefined ? null : b;
   if (a === undefined || a === "" || a === null) return materialize(data, env);
-  const segs = String(a).split(".");
+  const segs = typeof a === "string" ? segmentsOf(a) : String(a).split(".");
   let cur: unknown = data;
   let i = 0;
   if (env !== null) {
@@ -1219,7 +1233,17 @@ function fastOps(zone: Zone, ctx: CompileContext): Record<string, OpFn> {
       const r = toRational(x);
       return r === null ? null : mulRound(i as number, r, mode);
     },
-    "n.time": (t: unknown) => parseTime(t, zone),
+    "n.time": (t: unknown) => {
+      // Facts repeat the same few date strings across rules and decisions.
+      if (typeof t !== "string") return null;
+      let ms = ctx.timeCache.get(t);
+      if (ms === undefined) {
+        ms = parseTime(t, zone);
+        if (ctx.timeCache.size >= 4096) ctx.timeCache.clear();
+        ctx.timeCache.set(t, ms);
+      }
+      return ms;
+    },
     "n.day": (t: unknown) => dayStart(t, zone),
     "n.plus_natural_days": (t: unknown, n: unknown) => plusNaturalDays(t, n, zone),
     "n.natural_days_between": (a: unknown, b: unknown) => naturalDaysBetween(a, b, zone),
