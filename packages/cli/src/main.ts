@@ -32,6 +32,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "serve decisions over HTTP (POST /v1/decide)",
     load: () => import("./commands/serve.js"),
   },
+  lsp: {
+    summary: "run the language server over stdio (editor support)",
+    load: () => import("./commands/lsp.js"),
+  },
   example: {
     summary: "check the bundled policies and decide a sample mini program",
     load: () => import("./commands/example.js"),

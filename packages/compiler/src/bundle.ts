@@ -31,6 +31,8 @@ export interface BuildOptions {
   sourcesDir?: string | null;
   /** The norm catalogue (YAML); default `<root>/norms.yaml` when it exists. */
   normsFile?: string | null;
+  /** Texts to use instead of reading files (an editor's unsaved buffers), by path as given. */
+  overrides?: ReadonlyMap<string, string>;
 }
 
 /** The result of a build: the bundle (null when there were errors) and what the passes saw. */
@@ -110,7 +112,7 @@ export function buildBundle(
     const name = display(file);
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = options.overrides?.get(file) ?? readFileSync(file, "utf8");
     } catch (e) {
       diagnostics.push(
         fileError(name, `cannot read \`${name}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`),

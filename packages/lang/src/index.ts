@@ -15,3 +15,4 @@ export {
 } from "./render-diagnostic.js";
 export { printPolicy, formatText, PRINT_WIDTH } from "./print-policy.js";
 export { PARSE_DIAGNOSTIC_CODES, type ParseDiagnosticCode } from "./parse-codes.js";
+export { KEYWORDS } from "./tokens.js";
