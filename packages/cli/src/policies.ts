@@ -38,19 +38,26 @@ export function loadPolicies(
       return null;
     }
     const loaded = loadBundle(value.bundle);
-    if (!loaded.value) {
+    if (!loaded.ok) {
       process.stderr.write(
         `error: the bundle does not load:\n${JSON.stringify(loaded.diagnostics, null, 2)}\n`,
       );
       return null;
     }
-    return loaded.value;
+    return { engine: loaded.value, bundle: value.bundle };
   }
-  const loaded = loadBundle(bundleText);
-  if (!loaded.value) {
+  let bundle: Bundle;
+  try {
+    bundle = JSON.parse(bundleText) as Bundle;
+  } catch (e) {
+    process.stderr.write(`error: \`${policies}\` is not JSON: ${(e as Error).message}\n`);
+    return null;
+  }
+  const loaded = loadBundle(bundle);
+  if (!loaded.ok) {
     process.stderr.write(`error: \`${policies}\` is not a valid bundle:\n`);
     for (const d of loaded.diagnostics) process.stderr.write(`  ${JSON.stringify(d)}\n`);
     return null;
   }
-  return loaded.value;
+  return { engine: loaded.value, bundle };
 }
