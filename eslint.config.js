@@ -18,4 +18,10 @@ export default tseslint.config(
       "no-implied-eval": "error",
     },
   },
+  {
+    // the VS Code client is CommonJS, as VS Code loads it
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );
