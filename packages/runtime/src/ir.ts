@@ -30,6 +30,7 @@ export interface IrEffective {
   until: number | null;
 }
 
+/** The kinds of conclusion a rule can draw (their order of strength is in `docs/ir.md`, "Rules"). */
 export type IrEffectKind = "reject" | "require" | "allow" | "flag" | "advise" | "assess";
 
 /**
@@ -46,6 +47,7 @@ export interface IrEffect {
   message: Logic | null;
 }
 
+/** An exception of a rule: when its `when` holds (and the rule's does), it replaces the rule's conclusion. */
 export interface IrException {
   /** `<rule id>#<name>` or `<rule id>#<index>` when unnamed. */
   id: string;
@@ -57,6 +59,7 @@ export interface IrException {
   effect: IrEffect | null;
 }
 
+/** One compiled rule: in force during `effective`, it concludes `effect` when `when` holds, unless an exception applies. */
 export interface IrRule {
   /** Unique in the bundle. */
   id: string;
@@ -77,6 +80,7 @@ export interface IrParam {
   versions: Array<{ effective: IrEffective; value: Logic; citations: IrCitation[] }>;
 }
 
+/** One compiled policy (rules point to it by `id`). */
 export interface IrPolicy {
   id: string;
   title: string;

@@ -15,7 +15,8 @@ function becauseLine(b: Because): string {
   const saw = Object.entries(b.saw)
     .filter(([path]) => path !== b.text)
     .map(([path, v]) => `${displayPath(path)} = ${short(v, 60)}`);
-  const head = `\`${b.text}\` is ${short(b.value)}`;
+  const text = b.text.replace(/\s+/g, " ");
+  const head = `\`${text.length > 120 ? `${text.slice(0, 119)}…` : text}\` is ${short(b.value)}`;
   return saw.length > 0 ? `${head} (${saw.join(", ")})` : head;
 }
 
