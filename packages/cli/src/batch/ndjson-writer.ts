@@ -47,10 +47,11 @@ export class NdjsonWriter {
   }
 
   /**
-   * Queues text (one or more complete lines); `onFlushed` runs once all of it has been written.
-   * Resolves when the caller may write more (the stream is not behind).
+   * Queues text (one or more complete lines); `onFlushed` runs once all of it has been written
+   * (with the error, if the stream failed). Resolves when the caller may write more (the stream is
+   * not behind).
    */
-  async write(text: string, onFlushed?: () => void): Promise<void> {
+  async write(text: string, onFlushed?: (error: Error | null) => void): Promise<void> {
     this.pending.push(text);
     this.pendingBytes += text.length;
     if (onFlushed) {
@@ -61,10 +62,13 @@ export class NdjsonWriter {
   }
 
   /** Hands the queued text to the stream; waits for `drain` if the stream is behind. */
-  async flush(onFlushed?: () => void): Promise<void> {
-    if (this.failure) throw this.failure;
+  async flush(onFlushed?: (error: Error | null) => void): Promise<void> {
+    if (this.failure) {
+      onFlushed?.(this.failure);
+      throw this.failure;
+    }
     if (this.pending.length === 0) {
-      onFlushed?.();
+      onFlushed?.(null);
       return;
     }
     const chunk = this.pending.join("");
@@ -74,12 +78,23 @@ export class NdjsonWriter {
     const ok = this.stream.write(chunk, (err) => {
       if (err) {
         this.failure = err;
+        onFlushed?.(err);
         return;
       }
       this.flushedBytes += bytes;
-      onFlushed?.();
+      onFlushed?.(null);
     });
-    if (!ok) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    if (!ok && !this.failure) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.stream.off("drain", done);
+          this.stream.off("error", done);
+          resolve();
+        };
+        this.stream.once("drain", done);
+        this.stream.once("error", done);
+      });
+    }
   }
 
   /** Flushes and closes the stream (standard output is left open); resolves once everything is written. */
