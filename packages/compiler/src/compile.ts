@@ -201,7 +201,7 @@ class Compiler {
         if (e.op === "not") return { "!": [this.expr(e.operand)] };
         return isRational(this.typeOf(e.operand))
           ? { "n.dsub": [0, this.expr(e.operand)] }
-          : { "-": [this.expr(e.operand)] };
+          : { "n.neg": [this.expr(e.operand)] };
       case "BinaryExpr":
         return this.binary(e);
       case "TestExpr":
@@ -275,19 +275,19 @@ class Compiler {
         const xs = args.map((a) => this.expr(a));
         if (!anyRational) return { [e.callee.name]: xs };
         const pick = e.callee.name === "min" ? "<=" : ">=";
-        return xs.reduce((acc, x) => ({ if: [{ [pick]: [{ "n.dcmp": [acc, x] }, 0] }, acc, x] }));
+        return xs.reduce((acc, x) => ({ if: [{ "n.cmp": [pick, acc, x] }, acc, x] }));
       }
       case "clamp": {
         const [x, lo, hi] = args.map((a) => this.expr(a)) as [Logic, Logic, Logic];
         if (!anyRational) return { max: [lo, { min: [x, hi] }] };
-        const lower: Logic = { if: [{ "<=": [{ "n.dcmp": [x, hi] }, 0] }, x, hi] };
-        return { if: [{ ">=": [{ "n.dcmp": [lower, lo] }, 0] }, lower, lo] };
+        const lower: Logic = { if: [{ "n.cmp": ["<=", x, hi] }, x, hi] };
+        return { if: [{ "n.cmp": [">=", lower, lo] }, lower, lo] };
       }
       case "abs": {
         const x = this.expr(args[0]!);
         return isRational(ts[0]!)
-          ? { if: [{ "<": [{ "n.dcmp": [x, 0] }, 0] }, { "n.dsub": [0, x] }, x] }
-          : { if: [{ "<": [x, 0] }, { "-": [x] }, x] };
+          ? { if: [{ "n.cmp": ["<", x, 0] }, { "n.dsub": [0, x] }, x] }
+          : { if: [{ "n.cmp": ["<", x, 0] }, { "n.neg": [x] }, x] };
       }
       case "length":
         return { "n.len": [this.expr(args[0]!)] };
@@ -350,30 +350,31 @@ class Compiler {
         return { "n.coalesce": [this.expr(e.left), this.expr(e.right)] };
       case "==":
       case "!=": {
-        const op = e.op === "==" ? "===" : "!==";
         if (rational && l.kind !== "absent" && r.kind !== "absent") {
-          return { [op]: [{ "n.dcmp": [this.expr(e.left), this.expr(e.right)] }, 0] };
+          // absent is never equal to a value: `!=` is the negation of `n.cmp`'s `==` (false on null)
+          const eq: Logic = { "n.cmp": ["==", this.expr(e.left), this.expr(e.right)] };
+          return e.op === "==" ? eq : { "!": [eq] };
         }
-        return { [op]: [this.expr(e.left), this.expr(e.right)] };
+        return { [e.op === "==" ? "===" : "!=="]: [this.expr(e.left), this.expr(e.right)] };
       }
       case "<":
       case "<=":
       case ">":
       case ">=":
-        if (rational) return { [e.op]: [{ "n.dcmp": [this.expr(e.left), this.expr(e.right)] }, 0] };
-        return { [e.op]: [this.expr(e.left), this.expr(e.right)] };
+        // n.cmp is false when an operand is absent (JSON Logic's `<` would read null as 0)
+        return { "n.cmp": [e.op, this.expr(e.left), this.expr(e.right)] };
       case "+":
         if (r.kind === "natural-days")
           return { "n.plus_natural_days": [this.expr(e.left), this.expr(e.right)] };
         if (rational) return { "n.dadd": [this.expr(e.left), this.expr(e.right)] };
         if (l.kind === "string") return { cat: [this.expr(e.left), this.expr(e.right)] };
-        return { "+": [this.expr(e.left), this.expr(e.right)] };
+        return { "n.add": [this.expr(e.left), this.expr(e.right)] };
       case "-":
         if (rational) return { "n.dsub": [this.expr(e.left), this.expr(e.right)] };
-        return { "-": [this.expr(e.left), this.expr(e.right)] };
+        return { "n.sub": [this.expr(e.left), this.expr(e.right)] };
       case "*":
         if (rational) return { "n.dmul": [this.expr(e.left), this.expr(e.right)] };
-        return { "*": [this.expr(e.left), this.expr(e.right)] };
+        return { "n.mul": [this.expr(e.left), this.expr(e.right)] };
       case "/":
         return { "n.ddiv": [this.expr(e.left), this.expr(e.right)] };
     }
