@@ -51,6 +51,7 @@ function exceptionMatches(o: DecisionOutcome, expected: string | null): boolean 
 export function outcomeView(o: DecisionOutcome): OutcomeExpectation {
   const v: OutcomeExpectation = { rule: o.rule, effect: o.effect, label: o.label };
   if (o.value !== undefined && o.value !== null) v.value = o.value;
+  if (o.message !== undefined && o.message !== null) v.message = o.message;
   v.exception = o.exception ?? null;
   return v;
 }
@@ -60,6 +61,7 @@ function outcomeMatches(o: DecisionOutcome, e: OutcomeExpectation): boolean {
   if (e.effect !== undefined && o.effect !== e.effect) return false;
   if (e.label !== undefined && o.label !== e.label) return false;
   if (e.value !== undefined && !jsonEqual(o.value ?? null, e.value)) return false;
+  if (e.message !== undefined && o.message !== e.message) return false;
   if (e.exception !== undefined && !exceptionMatches(o, e.exception)) return false;
   return true;
 }

@@ -38,6 +38,8 @@ export interface OutcomeExpectation {
   effect?: string;
   label?: string;
   value?: unknown;
+  /** The rendered message, exactly. */
+  message?: string;
   /** The exception that gave the outcome (`rule#name` or `name`); `null`: the rule's own conclusion. */
   exception?: string | null;
 }
