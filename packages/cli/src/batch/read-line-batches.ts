@@ -74,8 +74,9 @@ export async function* readLineBatches(
     }
   };
   const checkVerify = () => {
-    if (verified || options.verify === undefined || hashed !== options.verify.bytes) return;
-    if (hash.copy().digest("hex") !== options.verify.sha256) {
+    if (verified || options.verify === undefined || hashed < options.verify.bytes) return;
+    // A line that ends past the recorded offset means the lines moved: the input changed too.
+    if (hashed !== options.verify.bytes || hash.copy().digest("hex") !== options.verify.sha256) {
       throw new InputChangedError("the input does not start with the lines the checkpoint recorded");
     }
     verified = true;

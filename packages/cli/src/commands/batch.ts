@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
         evaluator: { type: "string" },
         "batch-lines": { type: "string" },
         "summary-json": { type: "string" },
+        "checkpoint-ms": { type: "string" },
       },
     });
   } catch (e) {
@@ -172,6 +173,7 @@ export async function run(args: string[]): Promise<number> {
       resume,
       signal: controller.signal,
       progressStream: process.stderr,
+      checkpointEveryMs: v["checkpoint-ms"] === undefined ? undefined : Math.max(10, Number(v["checkpoint-ms"]) || 2000),
     });
     process.stderr.write(formatSummary(report, ctx));
     if (v["summary-json"])
