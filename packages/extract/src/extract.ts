@@ -306,6 +306,19 @@ async function run(
       a.pointer.localeCompare(b.pointer, "en", { numeric: true }) ||
       (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line),
   );
+  if (evidence.length > 0) {
+    // INVARIANT: the evidence travels in the facts (`evidence`, schema facts@1), so a decision made
+    // from extracted facts points at the lines of code its outcomes were decided on.
+    facts.evidence = evidence.slice(0, MAX_EVIDENCE_IN_FACTS).map((e) => ({
+      pointer: e.pointer,
+      file: e.file,
+      line: e.line,
+      ...(e.column !== undefined ? { column: e.column } : {}),
+      snippet: e.snippet.slice(0, 500),
+      ...(e.vendored !== undefined ? { vendored: e.vendored } : {}),
+      ...(e.note !== undefined ? { note: e.note.slice(0, 500) } : {}),
+    }));
+  }
   stats.ms = Math.round(performance.now() - t0);
   return {
     ok: true,
@@ -320,6 +333,9 @@ async function run(
     stats,
   };
 }
+
+/** The schema's bound on `evidence` in a facts document. */
+const MAX_EVIDENCE_IN_FACTS = 10_000;
 
 function readAppId(
   ctx: ExtractContext,

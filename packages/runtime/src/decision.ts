@@ -38,6 +38,16 @@ export interface Because {
   value: JsonValue;
   /** Fact paths the node read and their values (`{"release.kind": "update"}`); bound variables as `$c`; parameters as `$p.name`. */
   saw: Record<string, JsonValue>;
+  /** JSON pointers into the facts of the values in `saw` that are facts (`/submissions/2/kind`); a bound element is followed to its index. */
+  facts: string[];
+}
+
+/** Where in a mini program's source a fact read by the rule was found (`evidence` in the facts, from `norma extract`). */
+export interface EvidenceRef {
+  pointer: string;
+  file: string;
+  line: number;
+  snippet: string | null;
 }
 
 /** One conclusion of the decision: a rule (or one of its exceptions) that acted. */
@@ -64,6 +74,12 @@ export interface Outcome {
   citations: IrCitation[];
   /** The exception id when the outcome is an exception's effect, else `null`. */
   exception: string | null;
+  /**
+   * The places in the mini program's source that prove the facts this outcome was decided on:
+   * the facts' `evidence` entries whose pointer is one the rule read, inside one, or around one.
+   * Empty without explanations or without evidence in the facts.
+   */
+  evidence: EvidenceRef[];
 }
 
 /** An exception that applied to a rule. */

@@ -38,6 +38,7 @@ export {
   VERDICT_ORDER,
   type AppliedException,
   type Because,
+  type EvidenceRef,
   type DecideError,
   type DecideResult,
   type Decision,

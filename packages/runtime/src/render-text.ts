@@ -52,6 +52,13 @@ function outcomeBlock(o: Outcome, r: RuleExplanation | undefined, n: number): st
     }
     if (r.error) lines.push(`   error: ${r.error}`);
   }
+  if (o.evidence.length > 0) {
+    lines.push("   in the source:");
+    for (const e of o.evidence)
+      lines.push(
+        `     ${e.file}:${e.line}${e.snippet ? `  ${e.snippet.trim().slice(0, 80)}` : ""}  (${e.pointer})`,
+      );
+  }
   return lines;
 }
 

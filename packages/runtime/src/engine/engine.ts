@@ -16,6 +16,7 @@ import type {
   Outcome,
   RuleExplanation,
   Verdict,
+  EvidenceRef,
 } from "../decision.js";
 import type { Bundle, IrEffect, IrException, IrRule } from "../ir.js";
 import { compileTree, materialize, type CNode, type CompileContext } from "../fast/compile.js";
@@ -498,6 +499,7 @@ class BundleEngine implements Engine {
         evaluate,
         entry,
       );
+      if (explain) outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
       outcomes.push(outcome);
       strength = Math.max(strength, EFFECT_STRENGTH[outcome.effect] ?? 0);
     }
@@ -553,8 +555,40 @@ class BundleEngine implements Engine {
       norms: [...norms],
       citations: citations.map((c) => ({ ...c })),
       exception,
+      evidence: [],
     };
   }
+}
+
+/** At most this many evidence places per outcome. */
+const MAX_EVIDENCE = 8;
+
+/**
+ * The facts' `evidence` entries (from `norma extract`) for the facts pointers an outcome's atoms
+ * read: an entry at one of them, inside one, or enclosing one.
+ */
+function evidenceFor(facts: object, because: readonly Because[]): EvidenceRef[] {
+  const list = (facts as { evidence?: unknown }).evidence;
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const read = new Set<string>();
+  for (const b of because) for (const p of b.facts) read.add(p);
+  if (read.size === 0) return [];
+  const out: EvidenceRef[] = [];
+  for (const item of list) {
+    if (out.length >= MAX_EVIDENCE) break;
+    if (item === null || typeof item !== "object") continue;
+    const { pointer, file, line, snippet } = item as Record<string, unknown>;
+    if (typeof pointer !== "string" || typeof file !== "string" || typeof line !== "number") continue;
+    let hit = false;
+    for (const p of read) {
+      if (p === pointer || p.startsWith(pointer + "/") || pointer.startsWith(p + "/")) {
+        hit = true;
+        break;
+      }
+    }
+    if (hit) out.push({ pointer, file, line, snippet: typeof snippet === "string" ? snippet : null });
+  }
+  return out;
 }
 
 function stringOf(v: unknown): string {

@@ -62,6 +62,40 @@ export class Explainer {
     private readonly atom: AtomEvaluator,
   ) {}
 
+  /** The facts pointer of the element each quantifier frame binds (`/submissions/2`), when known. */
+  private framePointers = new WeakMap<object, string>();
+
+  /**
+   * The JSON pointer into the facts of a `var` path, following quantifier frames to the element
+   * they bind; null for parameters, lexicons, the as-of instant and computed values.
+   */
+  private pointerOf(path: string, e: Env): string | null {
+    const segs = path.split(".");
+    const head = segs[0] as string;
+    const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+    if (head.startsWith("$")) {
+      for (let f: Env = e; f !== null; f = f.up) {
+        if (f.name === head) {
+          const base = this.framePointers.get(f);
+          return base === undefined ? null : [base, ...segs.slice(1).map(escape)].join("/");
+        }
+      }
+      return null;
+    }
+    return "/" + segs.map(escape).join("/");
+  }
+
+  /** The facts pointer of a quantifier's list, when it is a plain read (possibly defaulted with `??`). */
+  private listPointer(n: CNode, e: Env): string | null {
+    let node = n;
+    if (node.op === "n.coalesce" && node.kids[0]) node = node.kids[0];
+    if (node.op !== "var") return null;
+    const k = node.kids[0];
+    return k && k.isConst && typeof k.value === "string" && k.value !== ""
+      ? this.pointerOf(k.value, e)
+      : null;
+  }
+
   /** Evaluates `node` and appends the atoms that decided its value to `out`; returns the value. */
   walk(n: CNode, d: unknown, e: Env, out: Because[]): unknown {
     const kids = n.kids;
@@ -132,12 +166,16 @@ export class Explainer {
       }
     }
     const parts: Because[] = [];
-    for (const x of xs) {
+    const listPtr = q.bind !== null ? this.listPointer(q.list, e) : null;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
       const sub: Because[] = [];
-      const v =
-        q.bind !== null
-          ? this.walk(q.body, d, { name: q.bind, v: x, up: e }, sub)
-          : this.walk(q.body, x, null, sub);
+      let v: unknown;
+      if (q.bind !== null) {
+        const frame = { name: q.bind, v: x, up: e };
+        if (listPtr !== null) this.framePointers.set(frame, `${listPtr}/${i}`);
+        v = this.walk(q.body, d, frame, sub);
+      } else v = this.walk(q.body, x, null, sub);
       if (truthy(v) === decidingTruth) {
         out.push(...sub);
         return kind === "some";
@@ -152,14 +190,17 @@ export class Explainer {
   because(n: CNode, v: unknown, d: unknown, e: Env): Because {
     if (n.paths === null) n.paths = collectPaths(n);
     const saw: Record<string, JsonValue> = {};
+    const facts: string[] = [];
     for (const p of n.paths) {
+      const ptr = this.pointerOf(p, e);
+      if (ptr !== null && !facts.includes(ptr)) facts.push(ptr);
       const value = this.json(varLookup(d, e, p, undefined));
       // Paths come from the bundle; `__proto__` must still be a plain member, not a prototype.
       if (p === "__proto__")
         Object.defineProperty(saw, p, { value, enumerable: true, writable: true, configurable: true });
       else saw[p] = value;
     }
-    return { node: n.ptr, text: this.text(n), value: this.json(v), saw };
+    return { node: n.ptr, text: this.text(n), value: this.json(v), saw, facts };
   }
 
   /**

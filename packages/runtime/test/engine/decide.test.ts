@@ -60,6 +60,7 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
       effect: "allow",
       label: "pre_launch",
       value: null,
+      evidence: [],
       valueType: null,
       display: null,
       message: "报备自 2022-03-01 23:50 +08:00 起满 7 个自然日未有结果",
@@ -75,12 +76,14 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
         text: 'filing.status == "pending"',
         value: true,
         saw: { "filing.status": "pending" },
+        facts: ["/filing/status"],
       },
       {
         node: "/rules/0/when/and/1",
         text: "as_of >= filing.notifiedAt + 7 natural days",
         value: true,
         saw: { "filing.notifiedAt": "2022-03-01T23:50:00+08:00" },
+        facts: ["/filing/notifiedAt"],
       },
     ]);
   });
@@ -99,6 +102,7 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
         text: "category matches 报备类目",
         value: true,
         saw: { $c: "社交/直播" },
+        facts: ["/categories/0"],
       },
     ]);
     expect(rule(d, "content.official_entry")?.because).toEqual([
@@ -107,6 +111,7 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
         text: "contains_any(complaint.label, official_words)",
         value: false,
         saw: { "complaint.label": "我的投诉与建议" },
+        facts: ["/complaint/label"],
       },
     ]);
     expect(rule(d, "content.old_rule")).toMatchObject({
@@ -170,6 +175,7 @@ describe("exceptions", () => {
           text: 'release.kind == "update"',
           value: true,
           saw: { "release.kind": "update" },
+          facts: ["/release/kind"],
         },
         // the first category is filed: the inner quantifier found it (the false conjunct of "filing and not filed")
         {
@@ -177,6 +183,7 @@ describe("exceptions", () => {
           text: "f == c",
           value: true,
           saw: { $f: "社交/直播", $c: "社交/直播" },
+          facts: ["/filing/filed/0", "/categories/0"],
         },
         // the second: not a filing category
         {
@@ -184,6 +191,7 @@ describe("exceptions", () => {
           text: "c matches 报备类目",
           value: false,
           saw: { $c: "工具/效率" },
+          facts: ["/categories/1"],
         },
       ],
     });
@@ -227,6 +235,7 @@ describe("exceptions", () => {
       effect: "reject",
       label: "news_overseas",
       value: null,
+      evidence: [],
       valueType: null,
       display: null,
       message: "境外非企业主体不得提供时政信息",
