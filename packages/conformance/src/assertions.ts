@@ -176,6 +176,17 @@ export function checkDiagnosticAssertion(
           actual: { diagnostics: shown },
         };
   }
+  if ("noDiagnostic" in a) {
+    const found = shown.filter((d) => d.code === a.noDiagnostic);
+    return found.length === 0
+      ? null
+      : {
+          index,
+          message: `\`${a.noDiagnostic}\` is reported`,
+          expected: { noDiagnostic: a.noDiagnostic },
+          actual: { diagnostics: found },
+        };
+  }
   if ("diagnostic" in a) {
     const e = a.diagnostic;
     const file = e.file ?? 1;

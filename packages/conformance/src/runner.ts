@@ -43,6 +43,7 @@ import {
 } from "./engine.js";
 import { applyMergePatch } from "./merge-patch.js";
 import type {
+  Assertion,
   Case,
   CaseFileError,
   DomainCase,
@@ -527,11 +528,9 @@ function runLanguageCase(
   const wrapped = c.expr !== null ? wrapExpression(c.expr, exprSourceHash(assets)) : null;
   const built = engine.buildInline(wrapped ? [wrapped.text] : c.policies, assets);
   const diagnostics = built.diagnostics.map((d) => ({ ...d, line: d.line - (wrapped?.lineOffset ?? 0) }));
-  const needsDecision = c.expect.some((a) => !("diagnostic" in a) && !("noDiagnostics" in a));
+  const needsDecision = c.expect.some((a) => !isDiagnosticAssertion(a));
   const diagnosticFailures = c.expect
-    .map((a, i) =>
-      "diagnostic" in a || "noDiagnostics" in a ? checkDiagnosticAssertion(a, i, diagnostics) : null,
-    )
+    .map((a, i) => (isDiagnosticAssertion(a) ? checkDiagnosticAssertion(a, i, diagnostics) : null))
     .filter((f): f is AssertionFailure => f !== null);
   const problems: AssertionFailure[] = [];
   let results = new Map<EvaluatorName, DecideOutcome>();
@@ -561,7 +560,7 @@ function runLanguageCase(
     const failures = [...diagnosticFailures];
     if (result) {
       c.expect.forEach((a, i) => {
-        if ("diagnostic" in a || "noDiagnostics" in a) return;
+        if (isDiagnosticAssertion(a)) return;
         const f =
           "value" in a
             ? checkValue(a.value, i, result, c.expr !== null)
@@ -573,6 +572,11 @@ function runLanguageCase(
     return { evaluator: ev, failures };
   });
   return finish(c, runs, problems, { diagnostics });
+}
+
+/** Whether an assertion is about the diagnostics of a language case's policy (not about a decision). */
+function isDiagnosticAssertion(a: Assertion): boolean {
+  return "diagnostic" in a || "noDiagnostic" in a || "noDiagnostics" in a;
 }
 
 /** A `value` assertion: the assessed value of the expression's rule, or of the policy's one `assess` outcome. */

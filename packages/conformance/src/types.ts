@@ -53,6 +53,7 @@ export type Assertion =
   | { invalidFacts: string }
   | { value: unknown }
   | { diagnostic: { code: string; line: number; column: number; file?: number } }
+  | { noDiagnostic: string }
   | { noDiagnostics: true };
 
 /** The kind of an assertion: its one key. */
