@@ -5,7 +5,9 @@
  *
  * Run: `pnpm --filter @norma/lang generate:grammar` (or `tsx packages/lang/src/generate-grammar.ts`).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createSyntaxDiagramsCode, type ISerializedGast } from "chevrotain";
 import { getParser } from "./parse-policy.js";
@@ -36,9 +38,31 @@ export function serializedGrammar(): ISerializedGast[] {
     .map((p) => strip(p)!);
 }
 
-/** The HTML of `grammar/diagrams.html`. */
+/** The directory of the installed chevrotain package (its `diagrams/` assets live there). */
+function chevrotainDir(): string {
+  // `lib/src/api.js` is the package's entry; the package root is two levels up
+  const entry = createRequire(import.meta.url).resolve("chevrotain");
+  return dirname(dirname(dirname(entry)));
+}
+
+/**
+ * The HTML of `grammar/diagrams.html`, self-contained: chevrotain's page loads its stylesheet and
+ * scripts from a CDN, so they are inlined from the installed package (the page then opens offline).
+ */
 export function generateDiagramsHtml(): string {
-  return createSyntaxDiagramsCode(serializedGrammar());
+  const html = createSyntaxDiagramsCode(serializedGrammar());
+  const base = join(chevrotainDir(), "diagrams");
+  const asset = (url: string) => {
+    const rel = /\/diagrams\/(.+)$/.exec(url)?.[1];
+    if (!rel) throw new Error(`generate-grammar: unexpected asset ${url}`);
+    return readFileSync(join(base, rel), "utf8").replace(/<\/script/gi, "<\\/script");
+  };
+  return html
+    .replace(
+      /<link rel='stylesheet' href='([^']+)'>/g,
+      (_m, url: string) => `<style>\n${asset(url)}\n</style>`,
+    )
+    .replace(/<script src='([^']+)'><\/script>/g, (_m, url: string) => `<script>\n${asset(url)}\n</script>`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
