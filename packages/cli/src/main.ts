@@ -32,6 +32,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "serve decisions over HTTP (POST /v1/decide)",
     load: () => import("./commands/serve.js"),
   },
+  norms: {
+    summary: "the norm → rules → files table (policies/README.md)",
+    load: () => import("./commands/norms.js"),
+  },
   lsp: {
     summary: "run the language server over stdio (editor support)",
     load: () => import("./commands/lsp.js"),
