@@ -1,10 +1,9 @@
 /**
- * Where batches are decided: worker threads (each loads the bundle once), or the main thread
- * itself (`--workers 0`, for tests and tiny inputs). Both give the same output bytes.
+ * Where batches are processed: worker threads (each loads the bundle(s) once), or the main
+ * thread itself (`--workers 0`, for tests and tiny inputs). Both give the same results.
  */
 import { Worker } from "node:worker_threads";
-import { decideBatch } from "./decide-batch.js";
-import { LineDecider, type DecideSettings } from "./line-decider.js";
+import { createBatchTask } from "./batch-task.js";
 import type { BatchRequest, BatchResult, WorkerInit, WorkerMessage } from "./protocol.js";
 
 /** Decides batches; results may come back in any order. */
@@ -17,30 +16,21 @@ export interface DecisionPool {
   close(): Promise<void>;
 }
 
-/** Creates a pool of `workers` threads (0: decide on the main thread); rejects when the bundle does not load. */
-export async function createDecisionPool(
-  bundleText: string,
-  settings: DecideSettings,
-  workers: number,
-): Promise<DecisionPool> {
-  return workers <= 0
-    ? createInlinePool(bundleText, settings)
-    : WorkerPool.start({ bundleText, settings }, workers);
+/** Creates a pool of `workers` threads (0: the main thread) doing `init`; rejects when a bundle does not load. */
+export async function createDecisionPool(init: WorkerInit, workers: number): Promise<DecisionPool> {
+  return workers <= 0 ? createInlinePool(init) : WorkerPool.start(init, workers);
 }
 
-function createInlinePool(bundleText: string, settings: DecideSettings): DecisionPool {
-  const loaded = LineDecider.fromBundleText(bundleText, settings);
-  if ("error" in loaded) throw new Error(loaded.error);
-  const decider = loaded.decider;
+function createInlinePool(init: WorkerInit): DecisionPool {
+  const task = createBatchTask(init);
   return {
     threads: 0,
     // Decided on a later turn of the event loop, so reading, writing and signals keep running between batches.
     submit: (req) =>
       new Promise((resolve) =>
-        setImmediate(() => {
-          const { output, counts } = decideBatch(decider, req.data, req.firstLine, req.count);
-          resolve({ type: "result", id: req.id, output, counts });
-        }),
+        setImmediate(() =>
+          resolve({ type: "result", id: req.id, ...task(req.data, req.firstLine, req.count) }),
+        ),
       ),
     close: async () => {},
   };

@@ -82,7 +82,10 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
   const started = performance.now();
   const resume = options.resume ?? null;
   const ordered = options.ordered;
-  const pool = await createDecisionPool(options.bundleText, options.settings, options.workers);
+  const pool = await createDecisionPool(
+    { mode: "decide", bundleText: options.bundleText, settings: options.settings },
+    options.workers,
+  );
   const maxInFlight = options.maxInFlight ?? Math.max(4, pool.threads * 4);
 
   const input: Readable =

@@ -173,7 +173,8 @@ export async function run(args: string[]): Promise<number> {
       resume,
       signal: controller.signal,
       progressStream: process.stderr,
-      checkpointEveryMs: v["checkpoint-ms"] === undefined ? undefined : Math.max(10, Number(v["checkpoint-ms"]) || 2000),
+      checkpointEveryMs:
+        v["checkpoint-ms"] === undefined ? undefined : Math.max(10, Number(v["checkpoint-ms"]) || 2000),
     });
     process.stderr.write(formatSummary(report, ctx));
     if (v["summary-json"])
