@@ -33,6 +33,11 @@ export interface BuildOptions {
   normsFile?: string | null;
   /** Texts to use instead of reading files (an editor's unsaved buffers), by path as given. */
   overrides?: ReadonlyMap<string, string>;
+  /**
+   * Further facts schemas a policy may read (`reads name@version`), as JSON Schemas keyed by
+   * `name@version` (the bench's `workload@1`); `facts@1` is always known.
+   */
+  schemas?: Readonly<Record<string, object>>;
 }
 
 /** The result of a build: the bundle (null when there were errors) and what the passes saw. */
@@ -101,6 +106,16 @@ export function buildBundle(
   };
   const schemaTypes = new SchemaTypes(factsSchema as Record<string, unknown>);
   const factsType = schemaTypes.rootType();
+  const extraSchemas = options.schemas ?? {};
+  const knownSchemas = new Set([...SCHEMAS, ...Object.keys(extraSchemas)]);
+  const extraTypes = new Map<string, ReturnType<SchemaTypes["rootType"]>>();
+  const typeOfSchema = (name: string) => {
+    const schema = extraSchemas[name];
+    if (schema === undefined) return factsType;
+    if (!extraTypes.has(name))
+      extraTypes.set(name, new SchemaTypes(schema as Record<string, unknown>).rootType());
+    return extraTypes.get(name)!;
+  };
   const normsFile = options.normsFile === undefined ? join(root, "norms.yaml") : options.normsFile;
   const norms = normsFile ? loadNormCatalogue(normsFile) : { ids: null, diagnostics: [] };
   diagnostics.push(...norms.diagnostics);
@@ -128,8 +143,8 @@ export function buildBundle(
     const result = checkPolicy(ast, {
       file: name,
       text,
-      factsType,
-      schemas: SCHEMAS,
+      factsType: typeOfSchema(`${ast.schema.name.name}@${ast.schema.version}`),
+      schemas: knownSchemas,
       norms: norms.ids,
       loadLexicon: (path) => loadLexicon(resolve(dirname(file), path)),
     });
