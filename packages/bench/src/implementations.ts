@@ -25,17 +25,22 @@ export interface SkippedImplementation {
 type Factory = { name: string; create: () => Promise<Implementation> };
 
 /**
- * The peers, in table order.
- *
- * NORMA GOES HERE (engine team): add two entries at the top of this list once
- * packages/bench/workload/policies/*.norma hold the twelve rules as Norma policies:
- *   - "Norma (fast path)": compile the policies once in `load()` with @norma/compiler and
- *     decide with @norma/runtime without explanations;
- *   - "Norma (explanations)": the same, with full explanations/traces produced per decision.
- * Each maps the decision to the twelve `Outcome`s (`dueFen` on R06, `rejected` on R08) and
- * must pass the agreement check like every peer; nothing here stands in for them meanwhile.
+ * The implementations compared with the hand-written baseline, in table order: Norma's two
+ * (packages/bench/workload/policies/*.norma, compiled in `load()`, decided by @norma/runtime
+ * without and with explanations), then the peers. Each maps its result to the twelve `Outcome`s
+ * and must pass the agreement check.
  */
 const PEER_FACTORIES: Factory[] = [
+  {
+    name: "Norma (fast path)",
+    create: async () =>
+      (await import("./norma/implementation.js")).createNormaImplementation({ explain: false }),
+  },
+  {
+    name: "Norma (explanations)",
+    create: async () =>
+      (await import("./norma/implementation.js")).createNormaImplementation({ explain: true }),
+  },
   {
     name: "json-logic-js",
     create: async () => (await import("./peers/jsonlogic.js")).createJsonLogicImplementation(),

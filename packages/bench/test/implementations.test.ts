@@ -250,6 +250,8 @@ beforeAll(async () => {
 describe("every implementation on hand-computed cases", () => {
   const names = [
     "hand-written JS",
+    "Norma (fast path)",
+    "Norma (explanations)",
     "json-logic-js",
     "@marcbachmann/cel-js",
     "@gorules/zen-engine",
@@ -268,8 +270,8 @@ describe("every implementation on hand-computed cases", () => {
 });
 
 describe("agreement of all implementations", () => {
-  it("all five agree on 300 generated documents", async () => {
-    expect(implementations.map((i) => i.name)).toHaveLength(5);
+  it("all seven agree on 300 generated documents", async () => {
+    expect(implementations.map((i) => i.name)).toHaveLength(7);
     const disagreement = await checkAgreement(implementations, generateWorkload({ count: 300, seed: 300 }));
     expect(disagreement).toBeNull();
   });

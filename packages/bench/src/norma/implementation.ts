@@ -1,0 +1,159 @@
+/**
+ * Norma in the peer comparison: the twelve workload rules as Norma policies
+ * (packages/bench/workload/policies), compiled once in `load()` and decided with @norma/runtime.
+ *
+ * Two implementations: "Norma (fast path)" decides with `explain: false` (no explanations, no
+ * facts hash); "Norma (explanations)" with `explain: true`, every rule's `because` list and the
+ * facts hash, as an auditor would get them. Neither validates the facts (no peer does; the
+ * documents come from the generator, which only makes valid ones).
+ *
+ * Mapping a decision to the workload's outcomes reads, per workload rule, its status in the
+ * decision (`fired`, `excepted`, `not-applicable`) and the effect of its outcome:
+ * - a rule whose exception is the passing case (R02–R05, R12): fired → its failing effect,
+ *   excepted → `pass`, not applicable → `not_applicable`;
+ * - R06: the `dueFen` assessed by `R06.deposit`; `topup` when `R06.deposit.topup` fired;
+ * - R08: `reject` when it fired; `rejected` = the apis assessed by `R08.privacy.rejected_1…4`;
+ * - R09: `not_applicable`, else `allow` for an allow outcome and `deny` for a reject outcome;
+ * - R10: `reject` / `warn` (a flag) / `pass` (no outcome).
+ */
+import { loadBundle, type Decision, type Engine, type Outcome as NormaOutcome } from "@norma/runtime";
+import type { Implementation } from "../harness/implementation.js";
+import type { Outcome, WorkloadFacts } from "../workload/facts.js";
+import { buildWorkloadBundle } from "./workload-bundle.js";
+
+/** The Norma rules the mapping reads, in a fixed order (indexes into the bundle's rule list). */
+const NORMA_RULES = [
+  "R01.filing.required",
+  "R02.filing.status",
+  "R03.ugc.text",
+  "R04.ugc.image",
+  "R05.ugc.video",
+  "R06.deposit",
+  "R06.deposit.topup",
+  "R07.payment.singleLimit",
+  "R08.privacy.purpose",
+  "R08.privacy.rejected_1",
+  "R08.privacy.rejected_2",
+  "R08.privacy.rejected_3",
+  "R08.privacy.rejected_4",
+  "R09.filing.prelaunch",
+  "R10.complaint.label",
+  "R11.nickname.disease",
+  "R12.entity.newsCategory",
+] as const;
+
+type NormaRuleId = (typeof NORMA_RULES)[number];
+
+/** Options of {@link createNormaImplementation}. */
+export interface NormaImplementationOptions {
+  /** Decide with full explanations (`explain: true`). */
+  explain: boolean;
+}
+
+/** Creates "Norma (fast path)" or "Norma (explanations)". */
+export function createNormaImplementation(options: NormaImplementationOptions): Implementation {
+  let engine: Engine | null = null;
+  let position: Record<NormaRuleId, number> | null = null;
+  const asOfCache = new Map<string, number>();
+  const explain = options.explain;
+
+  // The as-of instant is the document's own day (engines never read the clock): 00:00 +08:00,
+  // the bundle zone, so the policies' `asOf` field and the decision's as-of are the same day.
+  const asOfOf = (day: string): number => {
+    let ms = asOfCache.get(day);
+    if (ms === undefined) {
+      ms = Date.parse(`${day}T00:00:00+08:00`);
+      if (asOfCache.size > 10_000) asOfCache.clear();
+      asOfCache.set(day, ms);
+    }
+    return ms;
+  };
+
+  return {
+    name: explain ? "Norma (explanations)" : "Norma (fast path)",
+    load() {
+      const built = buildWorkloadBundle();
+      if (!built.bundle) {
+        throw new Error(
+          `the workload policies do not build: ${built.diagnostics.map((d) => d.message).join("; ")}`,
+        );
+      }
+      const loaded = loadBundle(built.bundle, { validateFacts: null });
+      if (!loaded.ok)
+        throw new Error(`the workload bundle does not load: ${JSON.stringify(loaded.diagnostics)}`);
+      engine = loaded.value;
+      const ids = built.bundle.rules.map((r) => r.id);
+      const pos = {} as Record<NormaRuleId, number>;
+      for (const id of NORMA_RULES) {
+        const i = ids.indexOf(id);
+        if (i < 0) throw new Error(`the workload bundle has no rule \`${id}\``);
+        pos[id] = i;
+      }
+      position = pos;
+    },
+    decide(doc: WorkloadFacts): Outcome[] {
+      const result = engine!.decide(doc, { asOf: asOfOf(doc.asOf), explain, validate: false });
+      if (!result.ok) throw new Error(`Norma refused the document: ${JSON.stringify(result.errors)}`);
+      return toWorkloadOutcomes(result.decision, position!);
+    },
+  };
+}
+
+/** Maps a decision of the workload bundle to the twelve workload outcomes (see the module comment). */
+export function toWorkloadOutcomes(decision: Decision, position: Record<NormaRuleId, number>): Outcome[] {
+  const rules = decision.rules;
+  const status = (id: NormaRuleId): string => {
+    const s = rules[position[id]]!.status;
+    if (s === "error") throw new Error(`rule \`${id}\` failed: ${rules[position[id]]!.error ?? "?"}`);
+    return s;
+  };
+  const outcomes = new Map<string, NormaOutcome>();
+  for (const o of decision.outcomes) outcomes.set(o.rule, o);
+  const exceptedPass = (id: NormaRuleId, failing: string): string => {
+    const s = status(id);
+    return s === "fired" ? failing : s === "excepted" ? "pass" : "not_applicable";
+  };
+  const rejected: string[] = [];
+  for (const id of [
+    "R08.privacy.rejected_1",
+    "R08.privacy.rejected_2",
+    "R08.privacy.rejected_3",
+    "R08.privacy.rejected_4",
+  ] as const) {
+    const o = outcomes.get(id);
+    if (o !== undefined) rejected.push(o.value as string);
+  }
+  const prelaunch = outcomes.get("R09.filing.prelaunch");
+  const label = outcomes.get("R10.complaint.label");
+  return [
+    { rule: "R01.filing.required", effect: status("R01.filing.required") === "fired" ? "require" : "pass" },
+    { rule: "R02.filing.status", effect: exceptedPass("R02.filing.status", "pending") },
+    { rule: "R03.ugc.text", effect: exceptedPass("R03.ugc.text", "reject") },
+    { rule: "R04.ugc.image", effect: exceptedPass("R04.ugc.image", "reject") },
+    { rule: "R05.ugc.video", effect: exceptedPass("R05.ugc.video", "reject") },
+    {
+      rule: "R06.deposit",
+      effect: status("R06.deposit.topup") === "fired" ? "topup" : "pass",
+      dueFen: outcomes.get("R06.deposit")!.value as number,
+    },
+    {
+      rule: "R07.payment.singleLimit",
+      effect: status("R07.payment.singleLimit") === "fired" ? "reject" : "pass",
+    },
+    {
+      rule: "R08.privacy.purpose",
+      effect: status("R08.privacy.purpose") === "fired" ? "reject" : "pass",
+      rejected,
+    },
+    {
+      rule: "R09.filing.prelaunch",
+      effect: prelaunch === undefined ? "not_applicable" : prelaunch.effect === "allow" ? "allow" : "deny",
+    },
+    {
+      rule: "R10.complaint.label",
+      effect: label === undefined ? "pass" : label.effect === "reject" ? "reject" : "warn",
+    },
+    { rule: "R11.nickname.disease", effect: status("R11.nickname.disease") === "fired" ? "reject" : "pass" },
+    { rule: "R12.entity.newsCategory", effect: exceptedPass("R12.entity.newsCategory", "reject") },
+  ];
+}
