@@ -77,7 +77,7 @@ const BUILTINS = [
   "trunc",
   "lower",
   "trim",
-  "day",
+  "date_of",
   "month",
   "prev_month",
   "natural_days_between",
@@ -758,7 +758,7 @@ class Checker {
         if (!arity(1)) return T.error;
         if (args[0]!.kind !== "string") return this.wrongArg(e, 0, "a string");
         return T.string;
-      case "day":
+      case "date_of":
         if (!arity(1)) return T.error;
         if (!isTime(args[0]!)) return this.wrongArg(e, 0, "a date or date-time");
         return T.date;

@@ -24,7 +24,10 @@ export function readSource(dir: string, file: string): LoadedSource | null {
   let loaded: LoadedSource | null;
   try {
     const bytes = readFileSync(path);
-    loaded = { sha256: createHash("sha256").update(bytes).digest("hex"), lines: bytes.toString("utf8").split(/\r?\n/) };
+    loaded = {
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      lines: bytes.toString("utf8").split(/\r?\n/),
+    };
   } catch {
     loaded = null;
   }

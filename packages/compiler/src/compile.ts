@@ -315,7 +315,7 @@ class Compiler {
       case "lower":
       case "trim":
         return { [`n.${e.callee.name}`]: [this.expr(args[0]!)] };
-      case "day":
+      case "date_of":
         return { "n.day": [this.expr(args[0]!)] };
       case "month":
         return { "n.month": [this.expr(args[0]!)] };
@@ -384,9 +384,9 @@ class Compiler {
     const left = this.expr(e.left);
     switch (e.op) {
       case "in":
-        return { in: [left, this.expr(e.right)] };
+        return this.membership(e, left);
       case "not in":
-        return { "!": [{ in: [left, this.expr(e.right)] }] };
+        return { "!": [this.membership(e, left)] };
       case "matches":
         return { "n.glob": [left, this.patterns(e.right)] };
       case "contains":
@@ -399,6 +399,20 @@ class Compiler {
       case "ends with":
         return { "n.ends": [left, this.expr(e.right)] };
     }
+  }
+
+  /**
+   * `x in list`: JSON Logic's `in` (strict equality) unless numbers of two representations meet
+   * (a decimal or percent against integers), where membership is exact numeric equality.
+   */
+  private membership(e: A.TestExpr, left: Logic): Logic {
+    const l = this.typeOf(e.left);
+    const r = this.typeOf(e.right);
+    const element = r.kind === "list" ? r.element : null;
+    if (!(isRational(l) || (element !== null && isRational(element))))
+      return { in: [left, this.expr(e.right)] };
+    // `$$in` cannot clash with a policy's bound names (those are `$name` with a letter first)
+    return { some: [{ "n.bind": ["$$in", this.expr(e.right)] }, { "n.cmp": ["==", { var: "$$in" }, left] }] };
   }
 
   /** The literal glob patterns of a `matches` (the checker guarantees they are constant). */

@@ -117,6 +117,11 @@ export function joinTypes(a: Type, b: Type): Type | null {
   if (a.kind === "absent") return optional(b);
   if (b.kind === "absent") return optional(a);
   const opt = a.optional || b.optional;
+  // an empty list literal (`[]`, a list of `error`) takes the other side's element type
+  if (a.kind === "list" && b.kind === "list") {
+    if (b.element.kind === "error") return opt ? optional(required(a)) : required(a);
+    if (a.element.kind === "error") return opt ? optional(required(b)) : required(b);
+  }
   if (sameType(a, b)) {
     const base = a.kind === "list" || a.kind === "record" ? a : { kind: a.kind };
     return opt ? optional(base as Type) : required(base as Type);
