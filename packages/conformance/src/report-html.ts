@@ -34,6 +34,9 @@ h3 { font-size: 17px; margin: 0; }
 h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 14px 0 6px; }
 p { margin: 6px 0; }
 a { color: var(--info); }
+code, .mono { overflow-wrap: anywhere; }
+td, p { overflow-wrap: break-word; }
+table.fixed { table-layout: fixed; }
 code, pre, .mono { font-family: "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono CJK SC", monospace; font-size: 13px; }
 .sub { color: var(--muted); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin: 18px 0; }
@@ -75,6 +78,7 @@ pre.diff { background:#fff; border:1px solid var(--line); border-radius:6px; pad
 pre.diff .del { color: var(--bad); background: #fff1f0; display: block; }
 pre.diff .add { color: var(--ok); background: #effaf2; display: block; }
 pre.diff .same { color: var(--muted); display: block; }
+h3.topic { font-size: 16px; margin: 26px 0 6px; color: var(--muted); }
 nav.toc { background:#fff; border:1px solid var(--line); border-radius:8px; padding: 10px 16px; margin: 16px 0; }
 nav.toc a { margin-right: 14px; }
 footer { margin-top: 48px; color: var(--muted); font-size: 13px; }
@@ -112,7 +116,7 @@ function badgeForCitation(c: CitationRecord): string {
 function sourceLine(text: string, quote: string): string {
   const at = quote ? text.indexOf(quote) : -1;
   if (at < 0) return esc(text.length > 600 ? text.slice(0, 600) + " …" : text);
-  const context = 240;
+  const context = 120;
   const start = Math.max(0, at - context);
   const end = Math.min(text.length, at + quote.length + context);
   return `${start > 0 ? "… " : ""}${esc(text.slice(start, at))}<mark>${esc(quote)}</mark>${esc(text.slice(at + quote.length, end))}${end < text.length ? " …" : ""}`;
@@ -126,16 +130,14 @@ function renderCitation(c: CitationRecord, sourcesDir: string | null): string {
   const body =
     text !== undefined
       ? `<div class="src"><div class="src-row"><span class="ln mono">${esc(c.line)}</span><span class="tx">${sourceLine(text, c.quote)}</span></div></div>`
-      : `<div class="src"><div class="src-row"><span class="ln mono">${esc(c.line)}</span><span class="tx">“${esc(c.quote)}” <span class="sub">(source line not shown: ${sourcesDir ? "not found" : "no sources directory given"})</span></span></div></div>`;
+      : `<div class="src"><div class="src-row"><span class="ln mono">${esc(c.line)}</span><span class="tx">“${esc(c.quote)}” <span class="sub">(${c.status === "external" ? "an external page, not one of the seed files" : sourcesDir ? "the cited line is not in the seed file" : "source line not shown: no sources directory given"})</span></span></div></div>`;
   const detail = c.detail ? `<p class="sub">${esc(c.detail)}</p>` : "";
   return `${head}${body}${detail}</div>`;
 }
 
 function caseRow(r: CaseResult, dir: string): string {
   const c = r.case;
-  const evaluators = r.runs
-    .map((run) => `${run.evaluator}: ${run.failures.length ? "fail" : "pass"}`)
-    .join(", ");
+  const evaluators = r.runs.map((run) => `${run.evaluator} ${run.failures.length ? "✗" : "✓"}`).join(" · ");
   return `<tr><td>${badgeForCase(r.status)}</td><td><code>${esc(c.id)}</code><br><span class="sub mono">${esc(`${dir}/${c.file}:${c.location.line}`)}</span></td><td>${esc(c.title)}${c.skip ? `<br><span class="case-skip">skipped: ${esc(c.skip)}</span>` : ""}</td><td class="mono">${c.cite ? esc(c.cite.at) : ""}</td><td class="sub">${esc(evaluators || "—")}</td></tr>`;
 }
 
@@ -208,7 +210,20 @@ export function renderHtml(result: SuiteResult): string {
     parts.push(
       `<h2 id="source-${esc(s)}" style="font-size:19px">${esc(s)} <span class="sub mono" style="font-size:14px">${esc(file ?? "")}</span> <span class="sub" style="font-size:14px">— ${group.filter((n) => n.status === "covered").length} of ${group.length} covered</span></h2>`,
     );
+    const prefixes = new Set(group.map((n) => n.id.split("-")[0]));
+    let topic: string | null = null;
     for (const n of group) {
+      // A source that holds several topics (OPS: one per line) gets a heading per norm-id prefix.
+      const prefix = n.id.split("-")[0]!;
+      if (prefixes.size > 1 && prefix !== topic) {
+        topic = prefix;
+        const places = [
+          ...new Set(group.filter((m) => m.id.startsWith(prefix + "-")).flatMap((m) => m.places)),
+        ];
+        parts.push(
+          `<h3 class="topic">${esc(prefix)} <span class="sub mono">${esc(places.join(", "))}</span></h3>`,
+        );
+      }
       const out: string[] = [];
       out.push(
         `<section class="norm ${esc(n.status)}" id="norm-${esc(n.id)}"><div class="norm-head"><h3>${esc(n.id)}</h3>${badgeForNorm(n.status)}<span class="sub mono">${esc(n.places.join(", "))}</span></div><p>${esc(n.summary)}</p>`,
@@ -315,7 +330,7 @@ export function renderHtml(result: SuiteResult): string {
   // Citations
   parts.push(`<h2 id="citations">Citation verification</h2>`);
   parts.push(
-    `<table><thead><tr><th>status</th><th>from</th><th>by</th><th>cites</th><th>quote</th></tr></thead><tbody>`,
+    `<table class="fixed"><thead><tr><th style="width:118px">status</th><th style="width:64px">from</th><th style="width:30%">by</th><th style="width:150px">cites</th><th>quote</th></tr></thead><tbody>`,
   );
   for (const c of result.citations.records) {
     parts.push(
