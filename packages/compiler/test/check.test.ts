@@ -257,6 +257,11 @@ ${rule("trade is present and (any m in trade.gmvByMonth: m.gmv > cap)")}`;
     expect(r.codes).toContain("check/source-not-found");
     const missing = buildBundle(["/nonexistent/x.norma"], { root: "/nonexistent", normsFile: null });
     expect(missing.diagnostics.map((d) => d.code)).toEqual(["check/unreadable-file"]);
+    const dir = mkdtempSync(join(tmpdir(), "norma-norms-"));
+    writeFileSync(join(dir, "norms.yaml"), "norms: [FIL-1, FIL-2]\n");
+    writeFileSync(join(dir, "p.norma"), HEADER + rule("true"));
+    const badCatalogue = buildBundle([join(dir, "p.norma")], { root: dir });
+    expect(badCatalogue.diagnostics.map((d) => d.code)).toContain("check/norms-invalid");
   });
 
   it("compiles money, percent, natural days and quantifiers into the documented IR", () => {
