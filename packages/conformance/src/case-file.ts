@@ -28,8 +28,12 @@ export function isLanguageFile(relativePath: string): boolean {
  * Reads and validates one case file. `path` is read from disk; `name` is how the file is shown
  * (relative to the suite directory). Never throws for problems in the file.
  */
-export function loadCaseFile(path: string, name: string, context: CaseFileContext): LoadedCaseFile {
-  const kind = isLanguageFile(name) ? "language" : "domain";
+export function loadCaseFile(
+  path: string,
+  name: string,
+  context: CaseFileContext,
+  kind: "domain" | "language" = isLanguageFile(name) ? "language" : "domain",
+): LoadedCaseFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -52,12 +56,16 @@ export function loadCaseFile(path: string, name: string, context: CaseFileContex
       ],
     };
   }
-  return parseCaseFile(text, name, context);
+  return parseCaseFile(text, name, context, kind);
 }
 
-/** Validates case-file text; `name` is the file's display name (it also decides domain vs language). */
-export function parseCaseFile(text: string, name: string, context: CaseFileContext): LoadedCaseFile {
-  const kind = isLanguageFile(name) ? "language" : "domain";
+/** Validates case-file text; `name` is the file's display name (by default it also decides domain vs language). */
+export function parseCaseFile(
+  text: string,
+  name: string,
+  context: CaseFileContext,
+  kind: "domain" | "language" = isLanguageFile(name) ? "language" : "domain",
+): LoadedCaseFile {
   const lineCounter = new LineCounter();
   const positions = new TextPositions(text);
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadNormCatalogue } from "@norma/compiler";
 import type { Bundle } from "@norma/runtime";
@@ -20,7 +20,7 @@ import {
   jsonEqual,
   type AssertionFailure,
 } from "./assertions.js";
-import { loadCaseFile, type CaseFileContext } from "./case-file.js";
+import { isLanguageFile, loadCaseFile, type CaseFileContext } from "./case-file.js";
 import {
   caseCitationRecords,
   isCitationFailure,
@@ -54,7 +54,7 @@ import type {
 
 /** Options of {@link runSuite}. */
 export interface RunOptions {
-  /** The suite directory (`conformance`). */
+  /** The suite directory (`conformance`), or one case file. */
   dir: string;
   /** The policies directory (`policies`); its `norms.yaml` and `NOT-ENCODED.md` are read too. */
   policiesDir: string;
@@ -165,7 +165,9 @@ export async function runSuite(options: RunOptions): Promise<SuiteResult> {
 
 function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
   const problems: string[] = [];
-  const dir = resolve(options.dir);
+  // A single case file runs alone, as part of the suite its directory is.
+  const single = existsSync(options.dir) && statSync(options.dir).isFile() ? resolve(options.dir) : null;
+  const dir = single ? dirname(single) : resolve(options.dir);
   const policiesDir = resolve(options.policiesDir);
   const examplesDir = resolve(options.examplesDir);
   const normsFile = join(policiesDir, "norms.yaml");
@@ -181,10 +183,17 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
     hasExample: (name) => existsSync(join(examplesDir, `${name}.json`)),
   };
   const files: LoadedCaseFile[] = [];
+  // `norma test conformance/language` runs language cases too: the suite directory itself may be
+  // (or lie under) a `language/` directory.
+  const inLanguageSuite = show(dir).split("/").includes("language");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) problems.push(`no suite directory \`${show(dir)}\``);
   else {
-    for (const f of findCaseFiles(dir))
-      files.push(loadCaseFile(f, relative(dir, f).split(sep).join("/"), context));
+    for (const f of single ? [single] : findCaseFiles(dir)) {
+      const rel = relative(dir, f).split(sep).join("/");
+      files.push(
+        loadCaseFile(f, rel, context, inLanguageSuite || isLanguageFile(rel) ? "language" : "domain"),
+      );
+    }
     if (files.length === 0) problems.push(`no case files (*.yaml) under \`${show(dir)}\``);
   }
   checkDuplicateIds(files);
@@ -232,7 +241,14 @@ function run(options: RunOptions, engine: EngineAdapter): SuiteResult {
       results.push(r);
     } else {
       results.push(
-        runLanguageCase(c, engine, options.evaluators, examplesDir, examples, findAssets(dir, c.file)),
+        runLanguageCase(
+          c,
+          engine,
+          options.evaluators,
+          examplesDir,
+          examples,
+          findAssets(dir, c.file, inLanguageSuite),
+        ),
       );
     }
   }
@@ -306,14 +322,15 @@ export function findCaseFiles(dir: string): string[] {
 
 /**
  * The `assets/` directory of a language case: the nearest one beside its file or in a directory
- * above it, up to the suite directory (null: none).
+ * above it, up to the suite directory or, when the suite lies inside a `language/` directory
+ * (`norma test conformance/language/builtins`), up to that directory. Null: none.
  */
-function findAssets(suiteDir: string, caseFile: string): string | null {
+function findAssets(suiteDir: string, caseFile: string, inLanguageSuite: boolean): string | null {
   let d = dirname(join(suiteDir, caseFile));
   for (;;) {
     const candidate = join(d, "assets");
     if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (resolve(d) === resolve(suiteDir)) return null;
+    if (basename(d) === "language" || (!inLanguageSuite && resolve(d) === resolve(suiteDir))) return null;
     const up = dirname(d);
     if (up === d) return null;
     d = up;

@@ -79,6 +79,17 @@ describe("the mini suite that must pass", () => {
     ]);
   });
 
+  it("runs one case file, or a language directory on its own, with its assets", async () => {
+    const one = await runSuite(options("suite/language/arithmetic.yaml"));
+    expect(one.cases.map((c) => [c.case.id, c.case.kind, c.status])).toEqual([
+      ["mini.lang.precedence", "language", "passed"],
+      ["mini.lang.dangling-plus", "language", "passed"],
+      ["mini.lang.policy-form", "language", "passed"],
+    ]);
+    const dir = await runSuite(options("suite/language"));
+    expect(dir.counts).toMatchObject({ passed: 3, failed: 0 });
+  });
+
   it("says plainly when citations were not verified", async () => {
     const r = await runSuite(options("suite", { sourcesDir: null }));
     expect(r.citations.verified).toBe(false);
