@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Bundle } from "@norma/runtime";
-import type { DomainCase } from "./types.js";
+import type { Assertion, DomainCase } from "./types.js";
 
 /** One rule's coverage: the cases in which it fired, and those in which it had another status. */
 export interface RuleCoverage {
@@ -73,12 +73,12 @@ export function ruleNorms(rule: Bundle["rules"][number]): string[] {
 }
 
 /** The rule ids a case's assertions name. */
-export function rulesNamed(c: { expect: ReadonlyArray<Record<string, unknown>> }): string[] {
+export function rulesNamed(c: { expect: readonly Assertion[] }): string[] {
   const out = new Set<string>();
   for (const a of c.expect) {
-    if ("outcome" in a) out.add((a.outcome as { rule: string }).rule);
-    if ("notFired" in a) out.add(a.notFired as string);
-    if ("status" in a) out.add((a.status as { rule: string }).rule);
+    if ("outcome" in a) out.add(a.outcome.rule);
+    if ("notFired" in a) out.add(a.notFired);
+    if ("status" in a) out.add(a.status.rule);
   }
   return [...out];
 }
@@ -87,7 +87,7 @@ export function rulesNamed(c: { expect: ReadonlyArray<Record<string, unknown>> }
 export function exercisedNorms(c: DomainCase, bundle: Bundle | null): string[] {
   if (c.norms) return c.norms;
   if (!bundle) return [];
-  const named = new Set(rulesNamed(c as unknown as { expect: Array<Record<string, unknown>> }));
+  const named = new Set(rulesNamed(c));
   return [...new Set(bundle.rules.filter((r) => named.has(r.id)).flatMap(ruleNorms))];
 }
 

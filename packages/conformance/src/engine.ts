@@ -222,7 +222,7 @@ export function realEngine(): EngineAdapter {
         engine: {
           decide(facts, { asOf, evaluator }) {
             const r = engine.decide(facts, { asOf, evaluator, explain: true, strict: true });
-            if (r.ok) return { ok: true, decision: r.decision as unknown as Decision };
+            if (r.ok) return { ok: true, decision: r.decision };
             return {
               ok: false,
               errors: r.errors.map((e) => ({ pointer: e.pointer, code: e.code, message: e.message })),

@@ -11,6 +11,7 @@ import { readSource } from "@norma/compiler";
 import type { CitationRecord } from "./citations.js";
 import type { NormCoverage } from "./coverage.js";
 import { diffValues } from "./diff.js";
+import { mergeFailures } from "./report-text.js";
 import type { CaseResult, SuiteResult } from "./runner.js";
 
 /** Escapes text for HTML content and attribute values. */
@@ -74,6 +75,7 @@ mark { background: #ffe58a; padding: 0 1px; border-radius: 2px; }
 .case-pass { color: var(--ok); font-weight: 600; }
 .case-fail { color: var(--bad); font-weight: 600; }
 .case-skip { color: var(--warn); font-weight: 600; }
+.legend { font-size: 12px; margin-top: 4px; }
 pre.diff { background:#fff; border:1px solid var(--line); border-radius:6px; padding: 8px 10px; white-space: pre-wrap; word-break: break-word; margin: 4px 0 10px; }
 pre.diff .del { color: var(--bad); background: #fff1f0; display: block; }
 pre.diff .add { color: var(--ok); background: #effaf2; display: block; }
@@ -151,7 +153,7 @@ function renderDiffHtml(expected: unknown, actual: unknown): string {
     (l) =>
       `<span class="${l.op === "-" ? "del" : l.op === "+" ? "add" : "same"}">${esc(`${l.op} ${l.text}`)}</span>`,
   );
-  return `<pre class="diff"><span class="del">- expected</span><span class="add">+ actual</span>${lines.join("")}</pre>`;
+  return `<div class="legend"><span class="case-fail">− expected</span> · <span class="case-pass">+ actual</span></div><pre class="diff">${lines.join("")}</pre>`;
 }
 
 /** Renders the report page. */
@@ -318,11 +320,10 @@ export function renderHtml(result: SuiteResult): string {
       parts.push(
         `<p><strong>${esc(f.message)}</strong></p>${f.expected === null && f.actual === null ? "" : renderDiffHtml(f.expected, f.actual)}`,
       );
-    for (const run of r.runs) {
-      for (const f of run.failures)
-        parts.push(
-          `<p><strong>${esc(run.evaluator)}</strong> · expect[${f.index}]: ${esc(f.message)}</p>${renderDiffHtml(f.expected, f.actual)}`,
-        );
+    for (const { f, evaluators } of mergeFailures(r)) {
+      parts.push(
+        `<p><strong>${esc(evaluators.join(" and "))}</strong> · expect[${f.index}]: ${esc(f.message)}</p>${renderDiffHtml(f.expected, f.actual)}`,
+      );
     }
     parts.push(`</section>`);
   }

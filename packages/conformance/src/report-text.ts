@@ -75,15 +75,8 @@ function indent(text: string, by: string): string {
     .join("\n");
 }
 
-/** One failed case: header, citation, then each failure (merged across evaluators when identical). */
-export function renderFailure(r: CaseResult, result: SuiteResult, p: Palette): string {
-  const c = r.case;
-  const lines = [
-    `${p.red(p.bold("FAIL"))} ${p.bold(c.id)}  ${result.dir}/${c.file}:${c.location.line}:${c.location.column}`,
-    `  ${c.title}`,
-  ];
-  if (c.cite) lines.push(p.dim(`  cite ${c.cite.at} "${c.cite.quote}"`));
-  for (const f of r.problems) lines.push(renderOne(f, r, p, null));
+/** A case's failures per evaluator, merged when every evaluator failed the same way. */
+export function mergeFailures(r: CaseResult): Array<{ f: AssertionFailure; evaluators: string[] }> {
   const merged = new Map<string, { f: AssertionFailure; evaluators: string[] }>();
   for (const run of r.runs) {
     for (const f of run.failures) {
@@ -93,7 +86,19 @@ export function renderFailure(r: CaseResult, result: SuiteResult, p: Palette): s
       else merged.set(key, { f, evaluators: [run.evaluator] });
     }
   }
-  for (const { f, evaluators } of merged.values()) lines.push(renderOne(f, r, p, evaluators));
+  return [...merged.values()];
+}
+
+/** One failed case: header, citation, then each failure (merged across evaluators when identical). */
+export function renderFailure(r: CaseResult, result: SuiteResult, p: Palette): string {
+  const c = r.case;
+  const lines = [
+    `${p.red(p.bold("FAIL"))} ${p.bold(c.id)}  ${result.dir}/${c.file}:${c.location.line}:${c.location.column}`,
+    `  ${c.title}`,
+  ];
+  if (c.cite) lines.push(p.dim(`  cite ${c.cite.at} "${c.cite.quote}"`));
+  for (const f of r.problems) lines.push(renderOne(f, r, p, null));
+  for (const { f, evaluators } of mergeFailures(r)) lines.push(renderOne(f, r, p, evaluators));
   if (r.diagnostics.length && r.case.kind === "language") {
     lines.push(p.dim("  diagnostics of the case's policy:"));
     for (const d of r.diagnostics) lines.push(p.dim(`    ${d.code} at ${d.line}:${d.column}: ${d.message}`));

@@ -505,7 +505,7 @@ function runDomainCase(
 ): CaseResult {
   const meta = {
     norms: exercisedNorms(c, bundle),
-    rules: rulesNamed(c as unknown as { expect: Array<Record<string, unknown>> }),
+    rules: rulesNamed(c),
   };
   if (c.skip) return { case: c, status: "skipped", runs: [], problems: [], diagnostics: [], ...meta };
   if (!engine) return finish(c, [], [caseProblem(whyNoEngine ?? "no engine")], meta);
