@@ -73,6 +73,8 @@ export interface RunBatchReport {
   ordered: boolean;
   /** Peak resident set size of the process (all threads), bytes. */
   peakRssBytes: number;
+  /** Resident set size sampled about once a second over the run (at most 120 samples, evenly thinned), bytes. */
+  rssSamples: number[];
   /** The checkpoint left behind (interrupted runs), or null (finished, or output not a regular file). */
   checkpoint: string | null;
 }
@@ -156,6 +158,20 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
           }
         }, options.checkpointEveryMs ?? 2000);
   timer?.unref();
+  // RSS about once a second, thinned to every other sample whenever 120 are held: a flat memory
+  // profile shows as a flat list, whatever the run's length.
+  let rssSamples: number[] = [];
+  let rssEvery = 1;
+  let rssTick = 0;
+  const rssTimer = setInterval(() => {
+    if (rssTick++ % rssEvery !== 0) return;
+    rssSamples.push(process.memoryUsage.rss());
+    if (rssSamples.length >= 120) {
+      rssSamples = rssSamples.filter((_, i) => i % 2 === 0);
+      rssEvery *= 2;
+    }
+  }, 1000);
+  rssTimer.unref();
 
   const write = (batch: LineBatch, result: BatchResult) => {
     issued++;
@@ -251,6 +267,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
   // Everything read is decided and written before the checkpoint is taken.
   await until(() => settled === submitted && flushed === issued);
   if (timer) clearInterval(timer);
+  clearInterval(rssTimer);
   await pool.close();
   try {
     await writer.close();
@@ -276,6 +293,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
     threads: pool.threads,
     ordered,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssSamples,
     checkpoint,
   };
 }

@@ -25,6 +25,7 @@ export function summaryJson(report: RunBatchReport, ctx: SummaryContext): Record
     threads: report.threads,
     ordered: report.ordered,
     peakRssBytes: report.peakRssBytes,
+    rssSamples: report.rssSamples,
     checkpoint: report.checkpoint,
     counts: report.counts,
   };

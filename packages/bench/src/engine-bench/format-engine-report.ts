@@ -1,0 +1,75 @@
+/**
+ * Renders the engine bench (issue 4) as markdown, for the terminal and for results/latest.md.
+ */
+import type { BatchBenchResult } from "./run-batch-bench.js";
+import { ENGINE_VARIANTS, type EngineBenchResult } from "./run-engine-bench.js";
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const us = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (r: number) => (r >= 100 ? `${Math.round(r)}×` : `${r.toFixed(r >= 10 ? 1 : 2)}×`);
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+
+/** The engine section: load/compile, the variants, and the per-example medians. */
+export function formatEngineReport(
+  r: EngineBenchResult,
+  extra: { command: string; date: string; machine: string },
+): string {
+  const l = r.load;
+  const lines = [
+    "# Engine bench: the whole policy corpus",
+    "",
+    `Run \`${extra.command}\` on ${extra.date}: ${extra.machine}.`,
+    `The corpus (policies/: ${l.files} files, ${l.rules} rules, bundle ${int(l.bundleBytes)} bytes) decides one facts document per example ` +
+      `(examples/*.json: ${r.examples}), as of 2026-11-21, ${r.rounds} interleaved rounds; every decision timed on its own.`,
+    "",
+    "| load and compile the whole corpus | first in process | median of repeats | target |",
+    "|---|--:|--:|--:|",
+    `| build: parse, check, compile (ms) | ${l.firstBuildMs.toFixed(1)} | ${l.buildMs.toFixed(1)} | |`,
+    `| load: check bundle, compile closures (ms) | ${l.firstLoadMs.toFixed(1)} | ${l.loadMs.toFixed(1)} | |`,
+    `| total (ms) | ${(l.firstBuildMs + l.firstLoadMs).toFixed(1)} | ${(l.buildMs + l.loadMs).toFixed(1)} | < 100 |`,
+    "",
+    "| variant (one thread) | decisions/s | median µs | p99 µs | × fast path |",
+    "|---|--:|--:|--:|--:|",
+    ...r.rows.map(
+      (row) =>
+        `| ${row.variant.name} | ${int(row.decisionsPerSecond)} | ${us(row.medianUs)} | ${us(row.p99Us)} | ${ratio(row.slowdown)} |`,
+    ),
+    "",
+    "- fast path vs reference: the same IR, the same decisions (the differential tests check it); the reference is",
+    "  json-logic-js with the `n.*` operations. Targets: fast ≥ 20× faster than the reference; explanations must not make",
+    "  the fast path slow. Facts validation is off except in its own row (the schema check a plain `decide` does first).",
+    "",
+    `| example (median µs) | ${ENGINE_VARIANTS.map((v) => v.name).join(" | ")} | verdict |`,
+    `|---|${ENGINE_VARIANTS.map(() => "--:").join("|")}|---|`,
+    ...r.perExample.map((e) => `| ${e.example} | ${e.medianUs.map(us).join(" | ")} | ${e.verdict} |`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** The batch section (`--batch`). */
+export function formatBatchReport(b: BatchBenchResult, command: string): string {
+  const samples = b.rssSamples;
+  // Skip the first tenth (start-up, bundle loading in the workers) when judging flatness.
+  const steady = samples.slice(Math.floor(samples.length / 10));
+  const lo = steady.length ? Math.min(...steady) : 0;
+  const hi = steady.length ? Math.max(...steady) : 0;
+  const verdicts = Object.entries(b.verdicts)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${int(v)}`)
+    .join(", ");
+  return [
+    "## Batch: generated documents through `norma batch`",
+    "",
+    `\`${command}\`: \`norma gen\` wrote ${int(b.count)} documents (${mib(b.inputBytes)})` +
+      (b.genSeconds === null ? " (reused)" : ` in ${b.genSeconds.toFixed(0)} s`) +
+      `; \`norma batch --workers ${b.workers} --compact\` decided them with the whole corpus.`,
+    "",
+    "| documents | workers | docs/s | wall s | peak RSS | RSS over the run (after start-up) | target |",
+    "|--:|--:|--:|--:|--:|--:|--:|",
+    `| ${int(b.count)} | ${b.workers} | ${int(b.docsPerSecond)} | ${b.wallSeconds.toFixed(0)} | ${mib(b.peakRssBytes)} | ${mib(lo)} – ${mib(hi)} (${steady.length} samples) | > 300,000 docs/s, flat |`,
+    "",
+    `Verdicts: ${verdicts}; error records: ${int(b.errors)}. Output ${mib(b.outputBytes)} of compact decisions.`,
+    "",
+  ].join("\n");
+}

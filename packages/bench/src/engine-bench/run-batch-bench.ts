@@ -1,0 +1,148 @@
+/**
+ * The batch part of the engine bench (`pnpm bench --batch`): `norma gen` writes N generated facts
+ * documents (kept in the temporary directory and reused by later runs), then `norma batch` decides
+ * them with the whole corpus on a given number of worker threads, exactly as a user would run it.
+ * The figures come from the batch's own summary (`--summary-json`): documents per second over the
+ * run, peak RSS of the process (all threads) and RSS sampled over the run.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const CLI = join(ROOT, "packages/cli/src/main.ts");
+
+/** Options of {@link runBatchBench}. */
+export interface BatchBenchOptions {
+  policiesDir: string;
+  count: number;
+  seed: number;
+  workers: number;
+  /** The as-of date the documents are generated for and decided at (`YYYY-MM-DD`). */
+  asOf: string;
+  onProgress?: (line: string) => void;
+}
+
+/** What the batch run measured. */
+export interface BatchBenchResult {
+  count: number;
+  workers: number;
+  /** Input size, bytes. */
+  inputBytes: number;
+  /** Output size (compact decisions), bytes. */
+  outputBytes: number;
+  /** Seconds `norma gen` took (null when the file was reused). */
+  genSeconds: number | null;
+  /** Wall time of the `norma batch` process, start-up included, s. */
+  wallSeconds: number;
+  /** The batch's own rate: lines ÷ its run time (after loading the bundle), docs/s. */
+  docsPerSecond: number;
+  peakRssBytes: number;
+  /** RSS over the run (about 1 s apart, thinned evenly), bytes. */
+  rssSamples: number[];
+  verdicts: Record<string, number>;
+  errors: number;
+}
+
+function cli(args: string[], progress: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString();
+      if (err.length > 64 * 1024) err = err.slice(-32 * 1024);
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve();
+      else {
+        progress(err.trim());
+        reject(new Error(`norma ${args[0]} exited with ${code}`));
+      }
+    });
+  });
+}
+
+/** Generates (or reuses) the input and runs the batch; the output is deleted afterwards. */
+export async function runBatchBench(options: BatchBenchOptions): Promise<BatchBenchResult> {
+  const progress = options.onProgress ?? (() => {});
+  const input = join(
+    tmpdir(),
+    `norma-bench-facts-${options.count}-seed${options.seed}-${options.asOf}.ndjson`,
+  );
+  const done = `${input}.done`;
+  let genSeconds: number | null = null;
+  if (!existsSync(done)) {
+    progress(`generating ${options.count.toLocaleString("en-US")} documents into ${input} …`);
+    const start = performance.now();
+    await cli(
+      [
+        "gen",
+        "--count",
+        String(options.count),
+        "--seed",
+        String(options.seed),
+        "--as-of",
+        options.asOf,
+        "--out",
+        input,
+      ],
+      progress,
+    );
+    genSeconds = (performance.now() - start) / 1000;
+    writeFileSync(done, "");
+  } else progress(`reusing ${input}`);
+
+  const dir = mkdtempSync(join(tmpdir(), "norma-bench-batch-"));
+  const out = join(dir, "decisions.ndjson");
+  const summaryPath = join(dir, "summary.json");
+  progress(`norma batch on ${options.workers} workers …`);
+  const start = performance.now();
+  await cli(
+    [
+      "batch",
+      "--policies",
+      options.policiesDir,
+      "--in",
+      input,
+      "--out",
+      out,
+      "--workers",
+      String(options.workers),
+      "--compact",
+      "--as-of",
+      options.asOf,
+      "--summary-json",
+      summaryPath,
+    ],
+    progress,
+  );
+  const wallSeconds = (performance.now() - start) / 1000;
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as {
+    linesDone: number;
+    docsPerSecond: number;
+    peakRssBytes: number;
+    rssSamples: number[];
+    counts: { verdicts: Record<string, number>; failed: number };
+  };
+  const result: BatchBenchResult = {
+    count: summary.linesDone,
+    workers: options.workers,
+    inputBytes: statSync(input).size,
+    outputBytes: statSync(out).size,
+    genSeconds,
+    wallSeconds,
+    docsPerSecond: summary.docsPerSecond,
+    peakRssBytes: summary.peakRssBytes,
+    rssSamples: summary.rssSamples,
+    verdicts: summary.counts.verdicts,
+    errors: summary.counts.failed,
+  };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
