@@ -30,6 +30,8 @@ describe("norma norms", () => {
   });
 
   it("the committed policies/README.md is up to date", async () => {
-    expect(await run(["--policies", join(REPO, "policies"), "--check", join(REPO, "policies/README.md")])).toBe(0);
+    expect(
+      await run(["--policies", join(REPO, "policies"), "--check", join(REPO, "policies/README.md")]),
+    ).toBe(0);
   });
 });
