@@ -583,13 +583,13 @@ class Checker {
     if (letDecl) {
       this.used.add(n);
       this.out.names.set(e, { kind: "let", decl: letDecl.decl });
-      return letDecl.type;
+      return env.present.has(n) ? required(letDecl.type) : letDecl.type;
     }
     const param = this.out.params.get(n);
     if (param) {
       this.used.add(n);
       this.out.names.set(e, { kind: "param", decl: param.decl });
-      return param.type;
+      return env.present.has(n) ? required(param.type) : param.type;
     }
     const lex = this.out.lexicons.get(n);
     if (lex) {

@@ -89,6 +89,15 @@ describe("the checker resolves names and types against the facts schema", () => 
     expect(r.at("check/type-mismatch")?.help).toContain("yuan");
   });
 
+  it("narrowing also applies to an optional parameter or let", () => {
+    const text = `${HEADER}
+param cap: money?
+  = 20_000 yuan
+${rule("cap is present and (trade is present and (any m in trade.gmvByMonth: m.gmv > cap))")}`;
+    expect(build(text).codes).toEqual([]);
+    expect(build(text.replace("cap is present and ", "")).codes).toContain("check/maybe-absent");
+  });
+
   it("check/maybe-absent: an optional field used in an ordering comparison", () => {
     const r = build(HEADER + rule(`filing.notifiedAt < as_of`));
     const d = r.at("check/maybe-absent");
