@@ -298,6 +298,43 @@ describe("norma batch", () => {
     expect(readFileSync(out, "utf8")).toBe(reference);
   });
 
+  it("--unordered, killed outright, resumes the lines it had not written (done lines may have holes)", async () => {
+    const out = join(scratch, "unordered-killed.ndjson");
+    const child = start([
+      ...baseArgs(out, ["--workers", "2", "--unordered", "--checkpoint-ms", "20"]).map((a) =>
+        a === input ? "-" : a,
+      ),
+    ]);
+    const exited = exitOf(child);
+    child.stdin!.write(lines.slice(0, 200).join("\n") + "\n");
+    const cp = `${out}.checkpoint.json`;
+    await waitUntil(
+      () => existsSync(cp) && (JSON.parse(readFileSync(cp, "utf8")) as { linesDone: number }).linesDone > 0,
+    );
+    child.kill("SIGKILL");
+    await exited;
+    const resumed = cli([
+      "batch",
+      "--policies",
+      policies,
+      "--in",
+      input,
+      "--out",
+      out,
+      "--resume",
+      "--workers",
+      "2",
+    ]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain("NOT in input order");
+    const byLine = (text: string) =>
+      text
+        .split("\n")
+        .slice(0, -1)
+        .sort((a, b) => (JSON.parse(a) as { line: number }).line - (JSON.parse(b) as { line: number }).line);
+    expect(byLine(readFileSync(out, "utf8"))).toEqual(byLine(reference));
+  });
+
   it("--resume refuses a different as-of, other policies, a changed input and a missing checkpoint", () => {
     const out = join(scratch, "refuse.ndjson");
     const other = join(scratch, "other.ndjson");

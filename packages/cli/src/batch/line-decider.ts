@@ -65,7 +65,7 @@ export class LineDecider {
     private readonly settings: DecideSettings,
   ) {}
 
-  /** Loads a bundle (its JSON text) once; null with a message when it does not load. */
+  /** Loads a bundle (its JSON text) once; an error message instead when it does not load. */
   static fromBundleText(
     bundleText: string,
     settings: DecideSettings,
