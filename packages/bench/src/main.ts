@@ -59,6 +59,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  // Every section names the command that produced this run, flags included.
+  const invocation = ["pnpm bench", ...process.argv.slice(2)].join(" ");
   const sections: string[] = [];
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const machine = `Node ${process.version}, ${process.platform}-${process.arch}, ${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} logical)`;
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
       onProgress: progress,
     });
     const report = formatEngineReport(engine, {
-      command: `pnpm bench${quick ? " --quick" : ""}`,
+      command: invocation,
       date,
       machine,
     });
@@ -96,8 +98,7 @@ async function main(): Promise<number> {
       asOf: AS_OF_DAY,
       onProgress: progress,
     });
-    const command = `pnpm bench --batch${count === 1_000_000 ? "" : ` --batch-count ${count}`}${workers === 2 ? "" : ` --batch-workers ${workers}`}`;
-    const report = formatBatchReport(batch, command);
+    const report = formatBatchReport(batch, invocation);
     process.stdout.write(`\n${report}\n`);
     sections.push(report);
   }
@@ -128,8 +129,7 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const command = `pnpm bench${quick ? " --quick" : ""}${values.seed === undefined ? "" : ` --seed ${seed}`}`;
-  let report = formatBenchReport(table, { seed, command });
+  let report = formatBenchReport(table, { seed, command: invocation });
   if (skipped.length > 0) {
     report += `\nSkipped here: ${skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}.\n`;
   }
