@@ -7,7 +7,8 @@
 /** What the progress line shows; updated by the batch runner. */
 export interface ProgressState {
   linesDone: number;
-  bytesRead: number;
+  /** Input bytes up to the end of the last line whose output is written (what the bar and ETA follow). */
+  bytesDone: number;
 }
 
 /** A progress line redrawn in place (`\r`) on a TTY stream. */
@@ -22,6 +23,8 @@ export class ProgressBar {
     private readonly totalBytes: number | null,
     /** Lines already done before this run (resume): not counted in the rate. */
     private readonly linesBefore = 0,
+    /** Input bytes already done before this run (resume): not counted in the ETA's rate. */
+    private readonly bytesBefore = 0,
   ) {}
 
   /** True when the stream is a terminal (otherwise nothing is ever drawn). */
@@ -42,18 +45,16 @@ export class ProgressBar {
       `${Math.round(rate).toLocaleString("en-US")} docs/s`,
     ];
     if (this.totalBytes !== null && this.totalBytes > 0) {
-      const fraction = Math.min(1, state.bytesRead / this.totalBytes);
-      const width = 24;
+      const fraction = Math.min(1, state.bytesDone / this.totalBytes);
+      const width = 20;
       const filled = Math.round(fraction * width);
-      const bytesRate = seconds > 0 ? state.bytesRead / seconds : 0;
-      const eta = bytesRate > 0 ? (this.totalBytes - state.bytesRead) / bytesRate : NaN;
-      parts.unshift(
-        `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%`,
-      );
+      const bytesRate = seconds > 0 ? (state.bytesDone - this.bytesBefore) / seconds : 0;
+      const eta = bytesRate > 0 ? (this.totalBytes - state.bytesDone) / bytesRate : NaN;
+      parts.unshift(`[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(fraction * 100).toFixed(1)}%`);
       parts.push(`ETA ${formatDuration(eta)}`);
     }
-    const columns = this.stream.columns ?? 100;
-    this.stream.write(`\r${parts.join("  ").slice(0, columns - 1)}\x1b[K`);
+    const columns = this.stream.columns || 100; // 0 when the terminal reports no size
+    this.stream.write(`\r${parts.join(" · ").slice(0, columns - 1)}\x1b[K`);
     this.drawn = true;
   }
 

@@ -101,9 +101,8 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
   const outputBase = resume?.outputBytes ?? 0;
   let inputMark = { bytes: resume?.inputBytes ?? 0, sha256: resume?.inputSha256 ?? "" };
   const progress = options.progressStream
-    ? new ProgressBar(options.progressStream, inputSize, done.size())
+    ? new ProgressBar(options.progressStream, inputSize, done.size(), resume?.inputBytes ?? 0)
     : null;
-  let bytesRead = 0;
   let linesThisRun = 0;
 
   // Counters: submitted → settled (result or failure) → issued (handed to the writer) → flushed.
@@ -187,7 +186,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
             inputMark = { bytes: batch.endOffset, sha256: batch.sha256AtEnd };
           linesThisRun += batch.count;
           dirty = true;
-          progress?.update({ linesDone: done.size(), bytesRead });
+          progress?.update({ linesDone: done.size(), bytesDone: inputMark.bytes });
           options.onBatchWritten?.(done.size());
         }
         flushed++;
@@ -229,10 +228,6 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchReport
         resume && resume.inputBytes > 0
           ? { bytes: resume.inputBytes, sha256: resume.inputSha256 }
           : undefined,
-      onBytesRead: (n) => {
-        bytesRead = n;
-        progress?.update({ linesDone: done.size(), bytesRead });
-      },
     });
     let id = 0;
     for await (const batch of batches) {
