@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { existsSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkpointPathFor, readCheckpoint, removeCheckpoint, type Checkpoint } from "../batch/checkpoint.js";
 import type { DecideSettings } from "../batch/line-decider.js";
@@ -58,6 +59,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const output = v.out ?? "-";
+  if (output !== "-" && v.in !== "-" && resolve(output) === resolve(v.in)) {
+    fail(`\`--out\` is the input file \`${v.in}\``, "write the decisions to another file");
+    return 2;
+  }
   const workers = v.workers === undefined ? availableParallelism() : Number(v.workers);
   if (!Number.isInteger(workers) || workers < 0 || workers > 256) {
     fail(`\`--workers ${v.workers}\` is not a thread count`, "give 0 (decide on the main thread) to 256");
