@@ -2,7 +2,7 @@
  * `pnpm bench`: the engine bench of issue 4 (the whole policy corpus), then the peer comparison
  * on the fixed workload (shared/bench/workload.md).
  *
- *   pnpm bench [--no-engine] [--no-peers] [--quick] [--seed N] [--rounds N]
+ *   pnpm bench [--no-engine] [--no-peers] [--no-extract] [--quick] [--seed N] [--rounds N]
  *              [--batch [--batch-count N] [--batch-workers N]]
  *
  * Engine: load and compile time of policies/, then every example decided with the fast path and
@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { formatBatchReport, formatEngineReport } from "./engine-bench/format-engine-report.js";
 import { runBatchBench } from "./engine-bench/run-batch-bench.js";
 import { runEngineBench } from "./engine-bench/run-engine-bench.js";
+import { runExtractBench } from "@norma/extract/bench";
 import { AgreementError, formatDisagreement } from "./harness/agreement.js";
 import { formatBenchReport } from "./harness/format-table.js";
 import { runPeerBench } from "./harness/run-peer-bench.js";
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
       "no-peers": { type: "boolean", default: false },
       engine: { type: "boolean", default: true },
       "no-engine": { type: "boolean", default: false },
+      "no-extract": { type: "boolean", default: false },
       batch: { type: "boolean", default: false },
       "batch-count": { type: "string" },
       "batch-workers": { type: "string" },
@@ -47,8 +49,8 @@ async function main(): Promise<number> {
   });
   const runPeers = values.peers && !values["no-peers"];
   const runEngine = values.engine && !values["no-engine"];
-  if (!runPeers && !runEngine && !values.batch) {
-    process.stdout.write("nothing to run: drop --no-engine or --no-peers, or add --batch\n");
+  if (!runPeers && !runEngine && !values.batch && values["no-extract"]) {
+    process.stdout.write("nothing to run: drop --no-engine, --no-peers or --no-extract, or add --batch\n");
     return 0;
   }
   const quick = values.quick;
@@ -80,6 +82,19 @@ async function main(): Promise<number> {
       date,
       machine,
     });
+    process.stdout.write(`\n${report}\n`);
+    sections.push(report);
+  }
+  if (!values["no-extract"]) {
+    // issue 7: 350 pages, 9 subpackages, 20,000 vendored files, extracted in under 2 s
+    const r = await runExtractBench({ runs: quick ? 2 : 5 });
+    const report = [
+      `## Extraction (\`norma extract\`) — ${invocation}`,
+      "",
+      "| package | files written | cold run ms | median ms (warm) | target |",
+      "|---|--:|--:|--:|---|",
+      `| ${r.pages} pages, ${r.subpackages} subpackages, ${r.vendoredFiles} vendored files | ${r.filesWritten} | ${r.coldMs.toFixed(0)} | ${r.medianMs.toFixed(0)} | < ${r.targetMs} ms: ${r.withinTarget ? "met" : "missed"} |`,
+    ].join("\n");
     process.stdout.write(`\n${report}\n`);
     sections.push(report);
   }
