@@ -119,6 +119,9 @@ interface ParamTimeline {
 const EFFECT_STRENGTH: Record<string, number> = { reject: 4, require: 3, flag: 2, allow: 1 };
 const VERDICT_BY_STRENGTH: Verdict[] = ["pass", "allow", "flag", "require", "reject"];
 
+/** The most as-of texts an engine remembers (see `BundleEngine.formatAsOf`). */
+const AS_OF_CACHE_SIZE = 1024;
+
 /** The deepest facts document decided without validation (validation has its own limit). */
 const MAX_FACTS_DEPTH = 128;
 
@@ -226,6 +229,11 @@ class BundleEngine implements Engine {
   private readonly validator: FactsValidator | null;
   private readonly fastExplainer: Explainer;
   private readonly referenceExplainer: Explainer;
+  /**
+   * `formatRfc3339` of recent as-of instants: a service or a batch decides many documents at the
+   * same instant, so each is formatted once. Cleared when full.
+   */
+  private readonly asOfText = new Map<number, string>();
 
   constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
     this.hash = b.hash;
@@ -506,7 +514,7 @@ class BundleEngine implements Engine {
     const decision: Decision = {
       format: "norma-decision/1",
       verdict: VERDICT_BY_STRENGTH[strength] as Verdict,
-      asOf: formatRfc3339(asOf, this.zone),
+      asOf: this.formatAsOf(asOf),
       bundle: this.hash,
       factsHash: explain ? sha256(canonicalJson(facts)) : null,
       engine: { name: "norma", version: ENGINE_VERSION, evaluator: reference ? "reference" : "fast" },
@@ -515,6 +523,17 @@ class BundleEngine implements Engine {
       rules,
     };
     return { ok: true, decision, warnings, errors: [] };
+  }
+
+  /** The decision's `asOf` text, formatted once per instant. */
+  private formatAsOf(asOf: number): string {
+    let text = this.asOfText.get(asOf);
+    if (text === undefined) {
+      text = formatRfc3339(asOf, this.zone);
+      if (this.asOfText.size >= AS_OF_CACHE_SIZE) this.asOfText.clear();
+      this.asOfText.set(asOf, text);
+    }
+    return text;
   }
 
   private outcome(
