@@ -365,12 +365,13 @@ class Checker {
           t.kind !== "boolean" &&
           t.kind !== "string" &&
           t.kind !== "error" &&
+          t.kind !== "list" &&
           !isTime(t)
         ) {
           this.error(
             "check/type-mismatch",
             effect.value.span,
-            `an assessed value must be a number, money, a date or a string, found ${showType(t)}`,
+            `an assessed value must be a number, money, a date, a string or a list, found ${showType(t)}`,
           );
         }
       }
@@ -1063,6 +1064,19 @@ class Checker {
       case "find":
         this.expectBoolean(e.body, b);
         return optional(element);
+      case "filter":
+        this.expectBoolean(e.body, b);
+        return T.list(element);
+      case "map":
+        if (b.kind === "fractional-money") {
+          this.needsRounding(e.body.span);
+          return T.error;
+        }
+        if (b.kind === "lexicon" || b.kind === "natural-days") {
+          this.error("check/type-mismatch", e.body.span, `\`map\` cannot collect ${showType(b)}`);
+          return T.error;
+        }
+        return T.list(b);
       case "sum":
         if (b.kind === "error") return b;
         if (b.optional) return this.maybeAbsent(e.body, b);

@@ -445,6 +445,10 @@ class Compiler {
         return { "n.sum": [{ map: [bind, body] }, isRational(this.typeOf(e.body)) ? "dec" : "int"] };
       case "find":
         return { "n.first": [{ map: [{ filter: [bind, body] }, { var: name }] }] };
+      case "filter":
+        return { map: [{ filter: [bind, body] }, { var: name }] };
+      case "map":
+        return { map: [bind, body] };
     }
   }
 }

@@ -389,10 +389,11 @@ export interface IfExpr {
   then: Expr;
   else: Expr;
 }
-export type Quantifier = "any" | "all" | "none" | "count" | "sum" | "find";
+export type Quantifier = "any" | "all" | "none" | "count" | "sum" | "find" | "filter" | "map";
 /**
  * `any x in list: body` (likewise all, none); `count x in list: cond` (integer); `sum x in list: value`;
- * `find x in list: cond` (the first element where cond holds, or absent).
+ * `find x in list: cond` (the first element where cond holds, or absent); `filter x in list: cond`
+ * (the elements where cond holds, in order); `map x in list: value` (the value for each element).
  */
 export interface QuantifierExpr {
   kind: "QuantifierExpr";

@@ -52,7 +52,7 @@ const PRIMITIVE_TYPES = [
   T.StringType,
 ];
 const LABEL_EFFECTS = [T.Reject, T.Require, T.Allow, T.Flag, T.Advise];
-const QUANTIFIERS = [T.Any, T.All, T.None, T.Count, T.Sum, T.Find];
+const QUANTIFIERS = [T.Any, T.All, T.None, T.Count, T.Sum, T.Find, T.Filter, T.MapKw];
 const COMPARISONS = [T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt];
 
 /** The chevrotain parser for Norma; produces a CST that `buildPolicy` turns into the AST. */
