@@ -12,7 +12,7 @@
  * - a rule whose exception is the passing case (R02–R05, R12): fired → its failing effect,
  *   excepted → `pass`, not applicable → `not_applicable`;
  * - R06: the `dueFen` assessed by `R06.deposit`; `topup` when `R06.deposit.topup` fired;
- * - R08: `reject` when it fired; `rejected` = the apis assessed by `R08.privacy.rejected_1…4`;
+ * - R08: `reject` when it fired; `rejected` = the list of apis assessed by `R08.privacy.rejected`;
  * - R09: `not_applicable`, else `allow` for an allow outcome and `deny` for a reject outcome;
  * - R10: `reject` / `warn` (a flag) / `pass` (no outcome).
  */
@@ -32,10 +32,7 @@ const NORMA_RULES = [
   "R06.deposit.topup",
   "R07.payment.singleLimit",
   "R08.privacy.purpose",
-  "R08.privacy.rejected_1",
-  "R08.privacy.rejected_2",
-  "R08.privacy.rejected_3",
-  "R08.privacy.rejected_4",
+  "R08.privacy.rejected",
   "R09.filing.prelaunch",
   "R10.complaint.label",
   "R11.nickname.disease",
@@ -113,16 +110,7 @@ export function toWorkloadOutcomes(decision: Decision, position: Record<NormaRul
     const s = status(id);
     return s === "fired" ? failing : s === "excepted" ? "pass" : "not_applicable";
   };
-  const rejected: string[] = [];
-  for (const id of [
-    "R08.privacy.rejected_1",
-    "R08.privacy.rejected_2",
-    "R08.privacy.rejected_3",
-    "R08.privacy.rejected_4",
-  ] as const) {
-    const o = outcomes.get(id);
-    if (o !== undefined) rejected.push(o.value as string);
-  }
+  const rejected = (outcomes.get("R08.privacy.rejected")?.value ?? []) as string[];
   const prelaunch = outcomes.get("R09.filing.prelaunch");
   const label = outcomes.get("R10.complaint.label");
   return [
