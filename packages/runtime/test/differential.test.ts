@@ -64,6 +64,37 @@ describe("differential: fast path ≡ reference", () => {
     fc.assert(fc.property(bundle, facts, asOf, agree), { numRuns: 1000 });
   });
 
+  it("reads the facts in place as the reference reads its copy of them (odd fields, odd objects)", () => {
+    const read = (path: string): Logic => ({ "!!": [{ var: path }] }) as Logic;
+    const when = fc.constantFrom<Logic>(
+      read("toString"),
+      read("constructor"),
+      read("__proto__"),
+      read("hidden"),
+      read("$asOf"),
+      read("$p.rate"),
+      read("a.b.c"),
+      { "==": [{ var: "" }, null] } as Logic,
+      { missing: ["a", "hidden", "toString"] } as Logic,
+      { "!!": [{ var: ["nope", { var: "a" }] }] } as Logic,
+      { some: [{ "n.bind": ["$x", { var: "items" }] }, { "==": [{ var: "$x" }, { var: "a" }] }] } as Logic,
+      { "n.count": { "n.bind": ["$x", { var: "items" }] } } as Logic,
+    );
+    const odd = (): Record<string, unknown> => {
+      const plain: Record<string, unknown> = { a: { b: { c: 1 } }, items: [1, 2], $asOf: "mine" };
+      Object.defineProperty(plain, "hidden", { value: 1, enumerable: false });
+      Object.defineProperty(plain, "__proto__", { value: 3, enumerable: true, writable: true });
+      return plain;
+    };
+    const oddFacts = fc.constantFrom<Record<string, unknown>>(
+      odd(),
+      Object.assign(Object.create({ toString: 5, a: 2 }) as Record<string, unknown>, { items: [] }),
+      Object.assign(Object.create(null) as Record<string, unknown>, { constructor: 1, a: 1, items: [1] }),
+      {},
+    );
+    fc.assert(fc.property(bundleOf(when), oddFacts, asOf, agree), { numRuns: 300 });
+  });
+
   // The same expressions evaluated directly, against the facts as data (no bundle scope).
   const sameValue = (logic: Logic, data: unknown) => {
     let a: unknown;

@@ -5,7 +5,7 @@
  * it checks the bundle, compiles every condition, value and message template to closures, computes
  * every parameter version's value with both evaluators, and lays the parameters out on a timeline
  * (so a decision finds the versions in force with one binary search). A decision then only builds
- * the scope, runs the closures, and (with `explain`) records why.
+ * the root scope (no copy of the facts), runs the closures, and (with `explain`) records why.
  */
 import { validateFacts as defaultValidateFacts } from "@norma/facts";
 import type {
@@ -19,7 +19,7 @@ import type {
   EvidenceRef,
 } from "../decision.js";
 import type { Bundle, IrEffect, IrException, IrRule } from "../ir.js";
-import { compileTree, materialize, type CNode, type CompileContext } from "../fast/compile.js";
+import { compileTree, materialize, RootScope, type CNode, type CompileContext } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { formatValue } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
@@ -427,11 +427,14 @@ class BundleEngine implements Engine {
       ]);
     }
     const seg = this.segment(asOf);
-    const scope = Object.create(null) as Record<string, unknown>;
-    for (const k of Object.keys(facts)) scope[k] = (facts as Record<string, unknown>)[k];
-    scope.$asOf = asOf;
-    scope.$p = (reference ? this.params.reference : this.params.fast)[seg];
-    scope.$lex = this.lexicons;
+    // The fast path reads the facts in place; the reference gets the scope as one object.
+    const root = new RootScope(
+      facts,
+      asOf,
+      (reference ? this.params.reference : this.params.fast)[seg],
+      this.lexicons,
+    );
+    const scope: unknown = reference ? root.materialized() : root;
 
     const jl = this.jl;
     const evaluate: (n: CNode) => unknown = reference

@@ -126,9 +126,9 @@ export interface CompileContext {
   /** Lexicon name → words. */
   lexicons: Readonly<Record<string, readonly string[]>>;
   /**
-   * True when the data at the top of every tree is the decision's root scope (null prototype, with
-   * `$lex` holding exactly `lexicons`), so lexicon paths can be folded to constants. False for
-   * arbitrary data (the JSON Logic suite, data-supplied logic).
+   * True when the data at the top of every tree is a decision's {@link RootScope} (whose `$lex` is
+   * exactly `lexicons`), so lexicon paths can be folded to constants and top-level reads go straight
+   * to the facts. False for arbitrary data (the JSON Logic suite, data-supplied logic).
    */
   rootScope: boolean;
   /** Compiled glob patterns, shared by a bundle (`null`: micromatch cannot compile it). */
@@ -202,7 +202,75 @@ const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
  */
 function ownEnum(data: unknown, key: string): unknown {
   if (data === null || data === undefined) return undefined;
+  if (data instanceof RootScope) return data.get(key);
   return propertyIsEnumerable.call(data, key) ? (data as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * The data at the top of a decision's trees when compiled with `rootScope`: the facts, read in
+ * place (no copy per decision), and the reserved names `$asOf`, `$p` and `$lex`.
+ *
+ * Every read gives what the reference evaluator reads from its scope, {@link materialized}: a
+ * null-prototype object holding the facts' own enumerable fields, then the three reserved names
+ * (which win over facts fields of the same name). Code that needs that object as a value (an empty
+ * `var` path, `n.bind`, `missing`) asks for it; it is built once per decision.
+ */
+export class RootScope {
+  private copy: Record<string, unknown> | null = null;
+
+  constructor(
+    /** The facts document (an object, not an array). */
+    readonly facts: object,
+    /** `$asOf`: the as-of instant, epoch ms. */
+    readonly asOf: number,
+    /** `$p`: the parameters in force. */
+    readonly params: unknown,
+    /** `$lex`: the lexicons. */
+    readonly lexicons: unknown,
+  ) {}
+
+  /** `scope[key]` on the materialized scope (`undefined` when absent). */
+  get(key: string): unknown {
+    switch (key) {
+      case "$asOf":
+        return this.asOf;
+      case "$p":
+        return this.params;
+      case "$lex":
+        return this.lexicons;
+    }
+    return propertyIsEnumerable.call(this.facts, key)
+      ? (this.facts as Record<string, unknown>)[key]
+      : undefined;
+  }
+
+  /** The scope as an object: what the reference evaluator gets (built on first use). */
+  materialized(): Record<string, unknown> {
+    if (this.copy === null) {
+      const scope = Object.create(null) as Record<string, unknown>;
+      const facts = this.facts as Record<string, unknown>;
+      for (const k of Object.keys(facts)) scope[k] = facts[k];
+      scope.$asOf = this.asOf;
+      scope.$p = this.params;
+      scope.$lex = this.lexicons;
+      this.copy = scope;
+    }
+    return this.copy;
+  }
+}
+
+/** A reader of one top-level name of a {@link RootScope}, chosen at compile time. */
+function rootReader(name: string): (r: RootScope) => unknown {
+  switch (name) {
+    case "$asOf":
+      return (r) => r.asOf;
+    case "$p":
+      return (r) => r.params;
+    case "$lex":
+      return (r) => r.lexicons;
+  }
+  return (r) =>
+    propertyIsEnumerable.call(r.facts, name) ? (r.facts as Record<string, unknown>)[name] : undefined;
 }
 
 function findFrame(env: Env, name: string): Frame | null {
@@ -212,6 +280,7 @@ function findFrame(env: Env, name: string): Frame | null {
 
 /** The scope the reference would see: `data` copied with every bound variable (outermost first). */
 export function materialize(data: unknown, env: Env): unknown {
+  if (data instanceof RootScope) data = data.materialized();
   if (env === null) return data;
   const frames: Frame[] = [];
   for (let f: Env = env; f !== null; f = f.up) frames.push(f);
@@ -242,7 +311,11 @@ export function varLookup(data: unknown, env: Env, a: unknown, b: unknown): unkn
   const segs = typeof a === "string" ? segmentsOf(a) : String(a).split(".");
   let cur: unknown = data;
   let i = 0;
-  if (env !== null) {
+  if (env === null && data instanceof RootScope) {
+    cur = data.get(segs[0] as string);
+    if (cur === undefined) return notFound;
+    i = 1;
+  } else if (env !== null) {
     const key = segs[0] as string;
     const f = findFrame(env, key);
     cur = f !== null ? f.v : ownEnum(data, key);
@@ -903,6 +976,30 @@ function varFn(kids: CNode[], ctx: CompileContext, s: Scope): Fn {
       const v = ownEnum(d, first);
       if (v === undefined) return nf;
       return segs.length === 1 ? v : walkSegments(v, segs, 1, nf);
+    };
+  }
+  if (s.rootish && ctx.rootScope) {
+    // INVARIANT: with `rootScope`, rootish data is the decision's RootScope (see CompileContext).
+    const head = rootReader(first);
+    if (D === null && segs.length === 1) {
+      return (d) => {
+        const v = head(d as RootScope);
+        return v === undefined ? null : v;
+      };
+    }
+    if (D === null && segs.length === 2) {
+      const second = segs[1] as string;
+      return (d) => {
+        const v = head(d as RootScope);
+        if (v === null || v === undefined) return null;
+        const w = (v as Record<string, unknown>)[second];
+        return w === undefined ? null : w;
+      };
+    }
+    return (d, e) => {
+      const nf = D === null ? null : D(d, e);
+      const v = head(d as RootScope);
+      return v === undefined ? nf : walkSegments(v, segs, 1, nf);
     };
   }
   if (D === null && segs.length === 1) {
