@@ -118,7 +118,14 @@ export interface EngineInfo {
   evaluator: "fast" | "reference";
 }
 
-/** The decision for one facts document at one as-of instant. */
+/**
+ * The decision for one facts document at one as-of instant.
+ *
+ * Plain JSON data. Parts that are the same in every decision are shared and frozen rather than
+ * copied each time: the `norms` and `citations` of outcomes and applied exceptions, a rule's
+ * `effective` window, and (without explanations) the empty `because` lists. Copy a decision
+ * (`structuredClone`) before editing it.
+ */
 export interface Decision {
   format: "norma-decision/1";
   verdict: Verdict;

@@ -94,19 +94,29 @@ interface CompiledEffect {
   message: CNode | null;
 }
 
+/** A rule's or an exception's norm ids and citations, copied and frozen at load, shared by decisions. */
+interface Sources {
+  norms: string[];
+  citations: IrRule["citations"];
+}
+
 interface CompiledException {
   ir: IrException;
   when: CNode;
   effect: CompiledEffect | null;
+  sources: Sources;
 }
 
 interface CompiledRule {
   ir: IrRule;
   from: number;
   until: number;
+  /** The rule's `effective` window as a decision reports it when the rule is not in force. */
+  effective: NonNullable<RuleExplanation["effective"]>;
   when: CNode;
   effect: CompiledEffect;
   exceptions: CompiledException[];
+  sources: Sources;
 }
 
 /** Parameters on a timeline: segment `i` covers `[starts[i], starts[i + 1])`. */
@@ -131,6 +141,13 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** The `because` of every rule of a decision made without explanations (never written to). */
+const NO_BECAUSE: Because[] = Object.freeze([]) as unknown as Because[];
+
+function sourcesOf(x: { norms: readonly string[]; citations: IrRule["citations"] }): Sources {
+  return deepFreeze({ norms: [...x.norms], citations: x.citations.map((c) => ({ ...c })) });
 }
 
 function nullProto(entries: Iterable<[string, unknown]>): Record<string, unknown> {
@@ -211,7 +228,8 @@ function loadInner(input: Bundle | string, options: LoadOptions): LoadResult {
   }
   if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
   // INVARIANT: `b` is a private copy that nothing outside the engine can reach, and decisions only
-  // ever hold copies of its values (toJsonValue), so it needs no freezing.
+  // ever hold copies of its values (toJsonValue, or frozen copies made at load and shared by all
+  // decisions: norms, citations, effective windows), so it needs no freezing.
   const engine = new BundleEngine(b, options, diagnostics);
   if (diagnostics.some((d) => d.severity === "error")) return fail(diagnostics);
   return { ok: true, value: engine, diagnostics };
@@ -284,12 +302,18 @@ class BundleEngine implements Engine {
       ir: r,
       from: r.effective.from ?? -Infinity,
       until: r.effective.until ?? Infinity,
+      effective: Object.freeze({
+        from: r.effective.from === null ? null : formatRfc3339(r.effective.from, this.zone),
+        until: r.effective.until === null ? null : formatRfc3339(r.effective.until, this.zone),
+      }),
+      sources: sourcesOf(r),
       when: compileTree(r.when, `${ptr}/when`, this.ctx),
       effect: this.compileEffect(r.effect, `${ptr}/effect`),
       exceptions: r.exceptions.map((x, j) => ({
         ir: x,
         when: compileTree(x.when, `${ptr}/exceptions/${j}/when`, this.ctx),
         effect: x.effect === null ? null : this.compileEffect(x.effect, `${ptr}/exceptions/${j}/effect`),
+        sources: sourcesOf(x),
       })),
     };
   }
@@ -456,23 +480,20 @@ class BundleEngine implements Engine {
         policy: ir.policy,
         title: ir.title,
         status: "not-applicable",
-        because: [],
+        because: explain ? [] : NO_BECAUSE,
       };
       rules.push(entry);
       if (!(r.from <= asOf && asOf < r.until)) {
         entry.status = "not-in-force";
-        entry.effective = {
-          from: ir.effective.from === null ? null : formatRfc3339(ir.effective.from, this.zone),
-          until: ir.effective.until === null ? null : formatRfc3339(ir.effective.until, this.zone),
-        };
+        entry.effective = r.effective;
         continue;
       }
       let applied: CompiledException | null = null;
-      let appliedBecause: Because[] = [];
+      let appliedBecause: Because[] = NO_BECAUSE;
       try {
         if (!test(r.when, entry.because)) continue;
         for (const x of r.exceptions) {
-          const because: Because[] = [];
+          const because: Because[] = explain ? [] : NO_BECAUSE;
           if (test(x.when, because)) {
             applied = x;
             appliedBecause = because;
@@ -490,8 +511,8 @@ class BundleEngine implements Engine {
         entry.exception = {
           id: applied.ir.id,
           title: applied.ir.title,
-          norms: [...applied.ir.norms],
-          citations: applied.ir.citations.map((c) => ({ ...c })),
+          norms: applied.sources.norms,
+          citations: applied.sources.citations,
           because: appliedBecause,
         };
         effect = applied.effect;
@@ -500,12 +521,10 @@ class BundleEngine implements Engine {
         effect = r.effect;
       }
       if (effect === null) continue;
-      const source = applied !== null ? applied.ir : ir;
       const outcome = this.outcome(
         ir,
         effect,
-        source.norms,
-        source.citations,
+        (applied ?? r).sources,
         applied?.ir.id ?? null,
         evaluate,
         entry,
@@ -542,8 +561,7 @@ class BundleEngine implements Engine {
   private outcome(
     rule: IrRule,
     effect: CompiledEffect,
-    norms: readonly string[],
-    citations: IrRule["citations"],
+    sources: Sources,
     exception: string | null,
     evaluate: (n: CNode) => unknown,
     entry: RuleExplanation,
@@ -574,8 +592,8 @@ class BundleEngine implements Engine {
           : typeof message === "string"
             ? message
             : stringOf(message),
-      norms: [...norms],
-      citations: citations.map((c) => ({ ...c })),
+      norms: sources.norms,
+      citations: sources.citations,
       exception,
       evidence: [],
     };
