@@ -38,22 +38,73 @@ const fullDateTimeFormat = fullFormats["date-time"] as
 const fullDateTime =
   typeof fullDateTimeFormat === "function" ? fullDateTimeFormat : fullDateTimeFormat.validate;
 
-// INVARIANT: compiled once per process; `validateFacts` only runs the compiled function.
-const ajv = new Ajv2020({
-  allErrors: true,
-  strict: true,
-  ownProperties: true,
-  verbose: true,
-  messages: true,
-});
-addFormats(ajv, { formats: ["date"], keywords: false });
-// RFC 3339 with the `T` separator and an offset: the runtime's `n.time` reads exactly this.
-ajv.addFormat("date-time", {
-  type: "string",
-  validate: (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s),
-});
-ajv.addVocabulary(["x-source", "x-unit", "x-expected"]);
-const compiled = ajv.compile(factsSchema as object);
+/**
+ * An ajv instance for the facts schema. `allErrors`: collect every error (with the data, for the
+ * messages), reading own properties only; otherwise the yes/no check run first on every document:
+ * it stops at the first error and reads properties plainly (see `quickApplies`).
+ */
+function newAjv(allErrors: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors,
+    strict: true,
+    ownProperties: allErrors,
+    verbose: allErrors,
+    messages: allErrors,
+  });
+  addFormats(ajv, { formats: ["date"], keywords: false });
+  // RFC 3339 with the `T` separator and an offset: the runtime's `n.time` reads exactly this.
+  ajv.addFormat("date-time", {
+    type: "string",
+    validate: (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s),
+  });
+  ajv.addVocabulary(["x-source", "x-unit", "x-expected"]);
+  return ajv;
+}
+
+// INVARIANT: compiled once per process; `validateFacts` only runs the compiled functions. Both
+// accept exactly the same documents when `quickApplies()` (`allErrors` changes what is reported,
+// never validity; see there for own properties), so a document `quick` accepts has no schema
+// errors or warnings, and `compiled` only runs on the others.
+const compiled = newAjv(true).compile(factsSchema as object);
+let quickCompiled: ReturnType<Ajv2020["compile"]> | null = null;
+
+/** The fail-fast validator, compiled on first use. */
+function quick(): ReturnType<Ajv2020["compile"]> {
+  quickCompiled ??= newAjv(false).compile(factsSchema as object);
+  return quickCompiled;
+}
+
+/** Every field name the schema's `properties` and `required` mention. */
+function schemaFieldNames(node: unknown, out: Set<string>): Set<string> {
+  if (node !== null && typeof node === "object") {
+    const n = node as { properties?: unknown; required?: unknown };
+    if (n.properties !== null && typeof n.properties === "object")
+      for (const k of Object.keys(n.properties)) out.add(k);
+    if (Array.isArray(n.required)) for (const k of n.required) if (typeof k === "string") out.add(k);
+    for (const v of Object.values(node)) schemaFieldNames(v, out);
+  }
+  return out;
+}
+
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+const SCHEMA_CLEAR_OF_PROTOTYPE = ![...schemaFieldNames(factsSchema, new Set())].some((k) =>
+  PROTOTYPE_NAMES.includes(k),
+);
+
+/**
+ * Whether `quick`, which reads `data.field` where the full validator reads own fields only, must
+ * agree with it. Preflight admits only objects whose prototype is `null` or `Object.prototype`, so
+ * the two differ only on a name `Object.prototype` holds: none of the schema's field names is one
+ * (checked once), and `Object.prototype` still has only its own names (checked per call, so an
+ * added — polluted — property sends every document to the full validator).
+ */
+function quickApplies(): boolean {
+  if (!SCHEMA_CLEAR_OF_PROTOTYPE) return false;
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  if (names.length !== PROTOTYPE_NAMES.length) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== PROTOTYPE_NAMES[i]) return false;
+  return Object.getOwnPropertySymbols(Object.prototype).length === 0;
+}
 
 const MAX_NODES = 2_000_000;
 
@@ -77,7 +128,7 @@ export function validateFacts(doc: unknown, options: ValidateFactsOptions = {}):
   const pre = preflight(doc);
   const errors: FactError[] = [...pre.errors];
   const warnings: FactError[] = [];
-  if (!pre.blocking) {
+  if (!pre.blocking && !(quickApplies() && quick()(doc))) {
     compiled(doc);
     const mapped = mapAjvErrors(compiled.errors ?? []);
     for (const e of mapped) {
@@ -170,16 +221,32 @@ function unicodeError(pointer: string, s: string, what: string): FactError {
   };
 }
 
+/** A value waiting in `preflight`'s stack; its pointer is only built when it has a problem. */
+interface Pending {
+  value: unknown;
+  parent: Pending | null;
+  /** The field name or index under `parent` (unescaped); unused at the root. */
+  token: string;
+  depth: number;
+}
+
+function pointerOf(p: Pending): string {
+  const tokens: string[] = [];
+  for (let q: Pending | null = p; q !== null && q.parent !== null; q = q.parent) tokens.push(q.token);
+  let out = "";
+  for (let i = tokens.length - 1; i >= 0; i--) out += `/${escapePointerToken(tokens[i]!)}`;
+  return out;
+}
+
 function preflight(doc: unknown): Preflight {
   const errors: FactError[] = [];
   let blocking = false;
   let nodes = 0;
-  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [
-    { value: doc, pointer: "", depth: 0 },
-  ];
+  const stack: Pending[] = [{ value: doc, parent: null, token: "", depth: 0 }];
   try {
     while (stack.length > 0) {
-      const { value, pointer, depth } = stack.pop()!;
+      const entry = stack.pop()!;
+      const { value, depth } = entry;
       if (++nodes > MAX_NODES) {
         errors.push({
           code: "facts/too-large",
@@ -189,26 +256,26 @@ function preflight(doc: unknown): Preflight {
         return { errors, blocking: true };
       }
       if (typeof value === "string") {
-        if (!isWellFormed(value)) errors.push(unicodeError(pointer, value, "string"));
+        if (!isWellFormed(value)) errors.push(unicodeError(pointerOf(entry), value, "string"));
         continue;
       }
       if (typeof value === "number") {
         if (!Number.isFinite(value)) {
-          errors.push(notJson(pointer, `\`${value}\` is not a JSON number`, value));
+          errors.push(notJson(pointerOf(entry), `\`${value}\` is not a JSON number`, value));
           blocking = true;
         }
         continue;
       }
       if (typeof value === "boolean" || value === null) continue;
       if (typeof value !== "object") {
-        errors.push(notJson(pointer, `a ${typeof value} is not a JSON value`, value));
+        errors.push(notJson(pointerOf(entry), `a ${typeof value} is not a JSON value`, value));
         blocking = true;
         continue;
       }
       if (depth >= MAX_FACTS_DEPTH) {
         errors.push({
           code: "facts/too-deep",
-          pointer,
+          pointer: pointerOf(entry),
           message: `nesting deeper than ${MAX_FACTS_DEPTH} levels`,
           help: "the facts schema nests fewer than 10 levels; a deeper document is malformed or hostile",
         });
@@ -218,29 +285,34 @@ function preflight(doc: unknown): Preflight {
         if (value.length > MAX_LIST_ITEMS) {
           errors.push({
             code: "facts/too-large",
-            pointer,
+            pointer: pointerOf(entry),
             message: `list has ${value.length} items, more than any list of the schema may hold`,
             expected: `at most ${MAX_LIST_ITEMS} items`,
           });
           return { errors, blocking: true };
         }
         for (let i = value.length - 1; i >= 0; i--) {
-          stack.push({ value: value[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+          stack.push({ value: value[i], parent: entry, token: String(i), depth: depth + 1 });
         }
         continue;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
-        errors.push(notJson(pointer, "only plain objects are JSON objects", value));
+        errors.push(notJson(pointerOf(entry), "only plain objects are JSON objects", value));
         blocking = true;
         continue;
       }
       const keys = Object.keys(value);
       for (let k = keys.length - 1; k >= 0; k--) {
         const key = keys[k]!;
-        const child = `${pointer}/${escapePointerToken(key)}`;
-        if (!isWellFormed(key)) errors.push(unicodeError(child, key, "field name"));
-        stack.push({ value: (value as Record<string, unknown>)[key], pointer: child, depth: depth + 1 });
+        const child: Pending = {
+          value: (value as Record<string, unknown>)[key],
+          parent: entry,
+          token: key,
+          depth: depth + 1,
+        };
+        if (!isWellFormed(key)) errors.push(unicodeError(pointerOf(child), key, "field name"));
+        stack.push(child);
       }
     }
   } catch {
