@@ -78,6 +78,100 @@ type Frame = ObjectFrame | ArrayFrame;
  */
 export function parseFactsJson(text: string, file?: string, options: ParseFactsOptions = {}): ParsedFacts {
   const maxDepth = options.maxDepth ?? MAX_FACTS_DEPTH;
+  // The common case, a well-formed document, takes the quick path; the full parser runs for
+  // anything else (to report the errors) and, lazily, to locate pointers.
+  if (typeof text === "string" && text.length <= MAX_FACTS_TEXT_LENGTH) {
+    const value = parseQuick(text, maxDepth);
+    if (value !== QUICK_FAILED) {
+      let full: ParsedFacts | undefined;
+      return {
+        ok: true,
+        value,
+        errors: [],
+        ...(file === undefined ? {} : { file }),
+        locate: (pointer) => (full ??= parseFull(text, file, maxDepth)).locate(pointer),
+      };
+    }
+  }
+  return parseFull(text, file, maxDepth);
+}
+
+/** What {@link parseQuick} gives for text it leaves to the full parser. */
+const QUICK_FAILED: unique symbol = Symbol("quick parse failed");
+
+/**
+ * `JSON.parse`, then a copy into null-prototype objects, when that gives exactly what the full
+ * parser gives; else {@link QUICK_FAILED}. `JSON.parse` accepts the same grammar as the full parser
+ * (RFC 8259; lone surrogates kept) except a leading byte-order mark, which it refuses. It keeps the
+ * last of duplicate fields silently, so the fields are counted in the text (every string followed
+ * by `:`) and in the copy: equal counts mean no duplicates. The copy refuses nesting of `maxDepth`
+ * or more and non-finite numbers (`1e400`), which the full parser reports.
+ */
+function parseQuick(text: string, maxDepth: number): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return QUICK_FAILED;
+  }
+  const counter = { fields: 0 };
+  const value = copyNullProto(parsed, 0, maxDepth, counter);
+  if (value === QUICK_FAILED || counter.fields !== countFieldNames(text)) return QUICK_FAILED;
+  return value;
+}
+
+function copyNullProto(v: unknown, depth: number, maxDepth: number, counter: { fields: number }): unknown {
+  if (typeof v === "number") return Number.isFinite(v) ? v : QUICK_FAILED;
+  if (v === null || typeof v !== "object") return v;
+  if (depth >= maxDepth) return QUICK_FAILED;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = copyNullProto(v[i], depth + 1, maxDepth, counter);
+      if (x === QUICK_FAILED) return QUICK_FAILED;
+      out[i] = x;
+    }
+    return out;
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  const keys = Object.keys(v);
+  counter.fields += keys.length;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = copyNullProto((v as Record<string, unknown>)[k], depth + 1, maxDepth, counter);
+    if (x === QUICK_FAILED) return QUICK_FAILED;
+    out[k] = x;
+  }
+  return out;
+}
+
+/** The number of field names in JSON text already known to be valid: strings followed by `:`. */
+function countFieldNames(text: string): number {
+  let count = 0;
+  const n = text.length;
+  let i = text.indexOf('"');
+  while (i !== -1) {
+    // Find the closing quote: one not preceded by an odd number of backslashes.
+    let end = text.indexOf('"', i + 1);
+    for (;;) {
+      let backslashes = 0;
+      for (let j = end - 1; text.charCodeAt(j) === 0x5c; j--) backslashes++;
+      if ((backslashes & 1) === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    let k = end + 1;
+    for (; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    }
+    if (text.charCodeAt(k) === 0x3a) count++;
+    i = text.indexOf('"', k);
+  }
+  return count;
+}
+
+/** The full parser: every error with its place, and every value's offset for `locate`. */
+function parseFull(text: string, file: string | undefined, maxDepth: number): ParsedFacts {
   const offsets = new Map<string, number>();
   const errors: FactError[] = [];
   let lineStarts: number[] | undefined;
