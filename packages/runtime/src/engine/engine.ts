@@ -23,7 +23,7 @@ import { compileTree, materialize, RootScope, type CNode, type CompileContext } 
 import { truthy } from "../fast/std-ops.js";
 import { formatValue } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
-import { canonicalJson, hashBundle, nestingDepth, sha256, treeDepthExceeds } from "../value/canonical.js";
+import { canonicalJson, hashBundle, nestsDeeperThan, sha256, treeDepthExceeds } from "../value/canonical.js";
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
@@ -441,7 +441,7 @@ class BundleEngine implements Engine {
       const v = this.validator(facts, { strict: options.strict === true });
       if (!v.ok) return refuse(v.errors.map(toDecideError), v.warnings.map(toDecideError));
       warnings = v.warnings.map(toDecideError);
-    } else if (explain && nestingDepth(facts) > MAX_FACTS_DEPTH) {
+    } else if (explain && nestsDeeperThan(facts, MAX_FACTS_DEPTH)) {
       return refuse([
         {
           code: "facts/too-deep",

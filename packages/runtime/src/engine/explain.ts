@@ -18,7 +18,7 @@
  */
 import type { Because, JsonValue } from "../decision.js";
 import type { IrSpan } from "../ir.js";
-import { type CNode, type Env, varLookup } from "../fast/compile.js";
+import { type CNode, type Env, type Frame, varLookup } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { toJsonValue } from "./json-value.js";
 import { renderLogic } from "./render-logic.js";
@@ -55,6 +55,28 @@ function collect(n: CNode, inner: ReadonlySet<string>, out: Set<string>): void {
   for (const k of n.kids) collect(k, inner, out);
 }
 
+/** A fact path split once: its head and the escaped pointer of the rest (`/a/b`, or `""`). */
+interface PathInfo {
+  head: string;
+  /** For a head that is not bound: the whole pointer (`/head/a/b`); `null` for a `$` head. */
+  absolute: string | null;
+  /** The escaped pointer of the segments after the head. */
+  rest: string;
+}
+
+/**
+ * A quantifier frame made by the explainer: it also knows where its element is in the facts (the
+ * list's pointer and the index), so a pointer through it is built only when one is reported.
+ */
+interface ElementFrame extends Frame {
+  readonly listPtr: string | null;
+  readonly index: number;
+}
+
+function escapeToken(s: string): string {
+  return s.indexOf("~") < 0 && s.indexOf("/") < 0 ? s : s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
 /** Builds `because` lists for one bundle (`spans` gives the policy text of each node). */
 export class Explainer {
   constructor(
@@ -62,27 +84,40 @@ export class Explainer {
     private readonly atom: AtomEvaluator,
   ) {}
 
-  /** The facts pointer of the element each quantifier frame binds (`/submissions/2`), when known. */
-  private framePointers = new WeakMap<object, string>();
+  /** Paths split and escaped once (they come from the bundle, so there are few of them). */
+  private pathInfo = new Map<string, PathInfo>();
+
+  private infoOf(path: string): PathInfo {
+    let info = this.pathInfo.get(path);
+    if (info === undefined) {
+      const segs = path.split(".");
+      const head = segs[0] as string;
+      const rest = segs
+        .slice(1)
+        .map((s) => `/${escapeToken(s)}`)
+        .join("");
+      info = { head, absolute: head.startsWith("$") ? null : `/${escapeToken(head)}${rest}`, rest };
+      this.pathInfo.set(path, info);
+    }
+    return info;
+  }
 
   /**
    * The JSON pointer into the facts of a `var` path, following quantifier frames to the element
    * they bind; null for parameters, lexicons, the as-of instant and computed values.
    */
   private pointerOf(path: string, e: Env): string | null {
-    const segs = path.split(".");
-    const head = segs[0] as string;
-    const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
-    if (head.startsWith("$")) {
-      for (let f: Env = e; f !== null; f = f.up) {
-        if (f.name === head) {
-          const base = this.framePointers.get(f);
-          return base === undefined ? null : [base, ...segs.slice(1).map(escape)].join("/");
-        }
+    const info = this.infoOf(path);
+    if (info.absolute !== null) return info.absolute;
+    for (let f: Env = e; f !== null; f = f.up) {
+      if (f.name === info.head) {
+        const listPtr = (f as Partial<ElementFrame>).listPtr;
+        return listPtr === undefined || listPtr === null
+          ? null
+          : `${listPtr}/${(f as ElementFrame).index}${info.rest}`;
       }
-      return null;
     }
-    return "/" + segs.map(escape).join("/");
+    return null;
   }
 
   /** The facts pointer of a quantifier's list, when it is a plain read (possibly defaulted with `??`). */
@@ -172,8 +207,7 @@ export class Explainer {
       const sub: Because[] = [];
       let v: unknown;
       if (q.bind !== null) {
-        const frame = { name: q.bind, v: x, up: e };
-        if (listPtr !== null) this.framePointers.set(frame, `${listPtr}/${i}`);
+        const frame: ElementFrame = { name: q.bind, v: x, up: e, listPtr, index: i };
         v = this.walk(q.body, d, frame, sub);
       } else v = this.walk(q.body, x, null, sub);
       if (truthy(v) === decidingTruth) {
@@ -224,9 +258,17 @@ export class Explainer {
     return out;
   }
 
+  /** Each node's text, once computed. */
+  private texts = new Map<CNode, string>();
+
   /** The policy text of a node, else a rendering of its IR. */
   text(n: CNode): string {
-    const span = Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? this.spans[n.ptr] : undefined;
-    return span && typeof span.text === "string" ? span.text : renderLogic(n.logic);
+    let text = this.texts.get(n);
+    if (text === undefined) {
+      const span = Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? this.spans[n.ptr] : undefined;
+      text = span && typeof span.text === "string" ? span.text : renderLogic(n.logic);
+      this.texts.set(n, text);
+    }
+    return text;
   }
 }

@@ -95,6 +95,34 @@ export function treeDepthExceeds(value: unknown, limit: number): boolean {
 }
 
 /**
+ * `nestingDepth(value) > limit`, without its bookkeeping for the common case: a walk of the value
+ * as a tree (own enumerable members, as `nestingDepth` reads them) that answers as soon as an
+ * object sits `limit` levels down, and hands over to `nestingDepth` once it has visited `budget`
+ * objects, since shared objects could make a tree walk exponential (and a cycle endless).
+ */
+export function nestsDeeperThan(value: unknown, limit: number, budget = 100_000): boolean {
+  if (value === null || typeof value !== "object") return limit < 0;
+  const stack: object[] = [value];
+  const depths: number[] = [0];
+  let visited = 0;
+  while (stack.length > 0) {
+    const obj = stack.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth >= limit) return true;
+    if (++visited > budget) return nestingDepth(value) > limit;
+    const children = Array.isArray(obj) ? obj : Object.values(obj);
+    for (let i = 0; i < children.length; i++) {
+      const c: unknown = children[i];
+      if (c !== null && typeof c === "object") {
+        stack.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * The nesting depth of a JSON-like value (a scalar is 0, `[]` is 1), computed without recursion in
  * time linear in the number of distinct objects. A cyclic value gives `Infinity`.
  */

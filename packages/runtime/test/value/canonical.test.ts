@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, hashBundle, nestingDepth, sha256 } from "../../src/value/canonical.js";
+import {
+  canonicalJson,
+  hashBundle,
+  nestingDepth,
+  nestsDeeperThan,
+  sha256,
+} from "../../src/value/canonical.js";
 import { Rational } from "../../src/value/rational.js";
 
 describe("canonical JSON", () => {
@@ -36,5 +42,25 @@ describe("nestingDepth", () => {
     expect(nestingDepth(cyclic)).toBe(Infinity);
     const shared = { x: 1 };
     expect(nestingDepth({ a: shared, b: [shared] })).toBe(3);
+  });
+});
+
+describe("nestsDeeperThan", () => {
+  it("answers nestingDepth(value) > limit: trees, cycles, shared objects, over and under budget", () => {
+    let chain: unknown = [];
+    const chains: unknown[] = [1, chain];
+    for (let i = 0; i < 130; i++) chains.push((chain = i % 2 ? [chain] : { k: chain }));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = { back: cyclic };
+    let dag: unknown = [];
+    for (let i = 0; i < 60; i++) dag = [dag, dag];
+    const values = [...chains, cyclic, dag, { a: [{ b: [] }] }];
+    for (const v of values) {
+      for (const limit of [0, 1, 3, 59, 60, 61, 127, 128, 129]) {
+        for (const budget of [1, 1000]) {
+          expect(nestsDeeperThan(v, limit, budget)).toBe(nestingDepth(v) > limit);
+        }
+      }
+    }
   });
 });
