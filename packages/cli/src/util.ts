@@ -2,6 +2,7 @@
  * Shared CLI plumbing: printing diagnostics in one format for every command, and reading inputs.
  */
 import { readFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import * as lang from "@norma/lang";
 import type { Diagnostic } from "@norma/lang";
 
@@ -72,4 +73,20 @@ export function parseAsOf(value: string | undefined): { ms: number } | { error: 
 /** Writes an error line in the house style. */
 export function fail(message: string, help?: string): void {
   process.stderr.write(`error: ${message}\n${help ? `  help: ${help}\n` : ""}`);
+}
+
+/**
+ * Parses a command's arguments with node's `parseArgs`; on a mistake (unknown option, missing
+ * value) prints it with the usage line and returns null, so the command exits 2.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> | null {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    fail((e as Error).message, usage);
+    return null;
+  }
 }

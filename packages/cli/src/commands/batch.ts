@@ -8,22 +8,20 @@
 import { availableParallelism } from "node:os";
 import { existsSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { checkpointPathFor, readCheckpoint, removeCheckpoint, type Checkpoint } from "../batch/checkpoint.js";
 import type { DecideSettings } from "../batch/line-decider.js";
 import { isRegularFileTarget, runBatch } from "../batch/run-batch.js";
 import { formatSummary, summaryJson } from "../batch/summary.js";
 import { loadPoliciesForBatch } from "../batch/load-policies.js";
-import { fail, parseAsOf, parseFormat } from "../util.js";
+import { fail, parseAsOf, parseCommandArgs, parseFormat } from "../util.js";
 
 const USAGE =
   "usage: norma batch --policies DIR|BUNDLE --in FILE|- [--out FILE|-] [--as-of DATE] [--workers N] [--unordered] [--resume]";
 
 /** Runs `norma batch`; exit 0 when every line was handled, 130 when interrupted, 1 on failure, 2 on usage errors. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       options: {
         policies: { type: "string" },
@@ -41,11 +39,10 @@ export async function run(args: string[]): Promise<number> {
         "summary-json": { type: "string" },
         "checkpoint-ms": { type: "string" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, USAGE);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   if (!v.in) {
     fail(

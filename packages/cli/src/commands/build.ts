@@ -4,22 +4,19 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { buildBundle, findPoliciesRoot, findPolicyFiles } from "@norma/compiler";
-import { fail, renderDiagnostics, summarize } from "../util.js";
+import { fail, parseCommandArgs, renderDiagnostics, summarize } from "../util.js";
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
       options: { out: { type: "string" }, sources: { type: "string" } },
-    });
-  } catch (e) {
-    fail((e as Error).message, "usage: norma build [paths] [--out FILE] [--sources DIR]");
-    return 2;
-  }
+    },
+    "usage: norma build [paths] [--out FILE] [--sources DIR]",
+  );
+  if (!parsed) return 2;
   const paths = parsed.positionals.length ? parsed.positionals : ["policies"];
   const { files, missing } = findPolicyFiles(paths);
   if (missing.length) {

@@ -2,22 +2,19 @@
  * `norma check [paths] [--format text|json] [--sources DIR]`: parses and checks policy files,
  * printing every error of every file in one run. Exit 0 without errors, 1 with errors, 2 for bad usage.
  */
-import { parseArgs } from "node:util";
 import { buildBundle, findPoliciesRoot, findPolicyFiles } from "@norma/compiler";
-import { fail, parseFormat, renderDiagnostics, summarize } from "../util.js";
+import { fail, parseCommandArgs, parseFormat, renderDiagnostics, summarize } from "../util.js";
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
       options: { format: { type: "string" }, sources: { type: "string" }, root: { type: "string" } },
-    });
-  } catch (e) {
-    fail((e as Error).message, "usage: norma check [paths] [--format text|json] [--sources DIR]");
-    return 2;
-  }
+    },
+    "usage: norma check [paths] [--format text|json] [--sources DIR]",
+  );
+  if (!parsed) return 2;
   const format = parseFormat(parsed.values.format, ["text", "json"] as const, "text");
   if (!format) {
     fail(`unknown format \`${parsed.values.format}\``, "use `text` or `json`");

@@ -6,20 +6,18 @@
  */
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { formatDiffText } from "../batch/impact-diff.js";
 import { loadPoliciesForBatch } from "../batch/load-policies.js";
 import { runDiff } from "../batch/run-diff.js";
-import { fail, parseAsOf, parseFormat } from "../util.js";
+import { fail, parseAsOf, parseCommandArgs, parseFormat } from "../util.js";
 
 const USAGE =
   "usage: norma diff --base OLD_POLICIES [--head NEW_POLICIES] --in FILE|- [--as-of DATE | --as-of-base D1 --as-of-head D2] [--format text|json]";
 
 /** Runs `norma diff`; exit 0 whether or not decisions changed, 1 when policies do not load, 2 on usage errors. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       options: {
         base: { type: "string" },
@@ -33,11 +31,10 @@ export async function run(args: string[]): Promise<number> {
         examples: { type: "string" },
         sources: { type: "string" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, USAGE);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   if (!v.base) {
     fail("which policies to compare? pass `--base OLD_POLICIES` (and `--head NEW_POLICIES`)", USAGE);

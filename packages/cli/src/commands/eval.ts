@@ -3,18 +3,16 @@
  * [--evaluator fast|reference]`: decides one facts document. Invalid facts exit 2 with every
  * error's JSON pointer; no decision is made from invalid facts.
  */
-import { parseArgs } from "node:util";
 import { parseFactsJson } from "@norma/facts";
 import { renderDecisionText } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
-import { fail, parseAsOf, parseFormat, readInput } from "../util.js";
+import { fail, parseAsOf, parseCommandArgs, parseFormat, readInput } from "../util.js";
 
 const USAGE = "usage: norma eval --facts FILE|- [--policies DIR|BUNDLE] [--as-of DATE] [--format text|json]";
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
       options: {
@@ -25,11 +23,10 @@ export async function run(args: string[]): Promise<number> {
         evaluator: { type: "string" },
         sources: { type: "string" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, USAGE);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   const factsPath = v.facts ?? parsed.positionals[0];
   if (!factsPath) {

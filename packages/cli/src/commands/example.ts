@@ -4,22 +4,19 @@
  * mini program and print the decision as a compliance author reads it.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { run as check } from "./check.js";
 import { run as evaluate } from "./eval.js";
-import { fail } from "../util.js";
+import { parseCommandArgs } from "../util.js";
 
 const DEFAULT_FACTS = "examples/news-filing-pending-8-days.json";
 const DEFAULT_AS_OF = "2026-11-21T10:00:00+08:00";
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { facts: { type: "string" }, "as-of": { type: "string" } } });
-  } catch (e) {
-    fail((e as Error).message, "usage: norma example [--facts FILE] [--as-of DATE]");
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    { args, options: { facts: { type: "string" }, "as-of": { type: "string" } } },
+    "usage: norma example [--facts FILE] [--as-of DATE]",
+  );
+  if (!parsed) return 2;
   const sources = existsSync("../shared/seeds") ? ["--sources", "../shared/seeds"] : [];
   process.stdout.write("== norma check policies\n");
   const checked = await check(["policies", ...sources]);

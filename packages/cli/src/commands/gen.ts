@@ -5,7 +5,6 @@
  * the same bytes. See docs/batch.md.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   createFactsGenerator,
   defaultExamplesDir,
@@ -14,15 +13,14 @@ import {
   STORY_AS_OF,
 } from "../batch/generate-facts.js";
 import { NdjsonWriter } from "../batch/ndjson-writer.js";
-import { fail } from "../util.js";
+import { fail, parseCommandArgs } from "../util.js";
 
 const USAGE = "usage: norma gen --count N --seed S [--out FILE|-] [--as-of DATE] [--examples DIR]";
 
 /** Runs `norma gen`; returns the exit code (2 for usage errors). */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       options: {
         count: { type: "string" },
@@ -31,11 +29,10 @@ export async function run(args: string[]): Promise<number> {
         "as-of": { type: "string" },
         examples: { type: "string" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, USAGE);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   const count = Number(v.count);
   if (v.count === undefined || !/^\d+$/.test(v.count) || !Number.isSafeInteger(count)) {

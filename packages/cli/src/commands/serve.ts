@@ -2,15 +2,13 @@
  * `norma serve [--policies DIR|BUNDLE] [--port 8080] [--host 127.0.0.1]`: the HTTP decision
  * service (routes in `@norma/server`). Stops cleanly on SIGINT/SIGTERM, finishing open requests.
  */
-import { parseArgs } from "node:util";
 import { createDecisionServer } from "@norma/server";
 import { loadPolicies } from "../policies.js";
-import { fail } from "../util.js";
+import { fail, parseCommandArgs } from "../util.js";
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       options: {
         policies: { type: "string" },
@@ -18,11 +16,10 @@ export async function run(args: string[]): Promise<number> {
         host: { type: "string" },
         "max-body": { type: "string" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, "usage: norma serve [--policies DIR|BUNDLE] [--port 8080] [--host 127.0.0.1]");
-    return 2;
-  }
+    },
+    "usage: norma serve [--policies DIR|BUNDLE] [--port 8080] [--host 127.0.0.1]",
+  );
+  if (!parsed) return 2;
   const port = Number(parsed.values.port ?? "8080");
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`\`${parsed.values.port}\` is not a port number`);

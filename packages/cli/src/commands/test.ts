@@ -8,7 +8,6 @@
  * (with `--require-coverage`); 2 for bad usage.
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   renderHtml,
   renderText,
@@ -19,7 +18,7 @@ import {
   type EvaluatorName,
   type SuiteResult,
 } from "@norma/conformance";
-import { fail, parseFormat } from "../util.js";
+import { fail, parseCommandArgs, parseFormat } from "../util.js";
 
 const USAGE =
   "usage: norma test [dir] [--policies DIR] [--examples DIR] [--sources DIR] [--format text|json|junit] [--report FILE.html] [--evaluator fast|reference|both] [--require-coverage]";
@@ -37,9 +36,8 @@ export function coverageShortfalls(result: SuiteResult): string[] {
 
 /** Runs the command; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
       options: {
@@ -52,11 +50,10 @@ export async function run(args: string[]): Promise<number> {
         "require-coverage": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
-    });
-  } catch (e) {
-    fail((e as Error).message, USAGE);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   if (v.help) {
     process.stdout.write(USAGE + "\n");
