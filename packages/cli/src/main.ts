@@ -20,6 +20,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   },
   build: { summary: "compile policies into a bundle", load: () => import("./commands/build.js") },
   eval: { summary: "decide one facts document", load: () => import("./commands/eval.js") },
+  replay: {
+    summary: "re-make a stored decision and check it stands (bundle, facts, as-of)",
+    load: () => import("./commands/replay.js"),
+  },
   test: { summary: "run the conformance suite", load: () => import("./commands/test.js") },
   extract: {
     summary: "extract facts from a mini-program source package",
