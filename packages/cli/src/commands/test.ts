@@ -7,7 +7,7 @@
  * policy error, any citation that does not verify (with `--sources`), or coverage below 100%
  * (with `--require-coverage`); 2 for bad usage.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import {
   renderHtml,
   renderText,
@@ -76,8 +76,18 @@ export async function run(args: string[]): Promise<number> {
   const evaluators: EvaluatorName[] = evaluatorChoice === "both" ? ["fast", "reference"] : [evaluatorChoice];
   const requireCoverage = !!v["require-coverage"];
 
+  const dir = parsed.positionals[0] ?? "conformance";
+  for (const [what, path] of [
+    ["suite", dir],
+    ["policies directory", v.policies ?? "policies"],
+  ] as const) {
+    if (!existsSync(path)) {
+      fail(`no such ${what} \`${path}\``, USAGE);
+      return 2;
+    }
+  }
   const result = await runSuite({
-    dir: parsed.positionals[0] ?? "conformance",
+    dir,
     policiesDir: v.policies ?? "policies",
     examplesDir: v.examples ?? "examples",
     sourcesDir: v.sources ?? null,
