@@ -1,5 +1,6 @@
 /**
- * The fast path and the reference evaluator agree (fast-check), and decisions are deterministic.
+ * The fast path, the compiled evaluator (generated code) and the reference evaluator agree
+ * (fast-check), and decisions are deterministic.
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
@@ -23,6 +24,7 @@ import {
   joinCondition,
   strExpr,
 } from "./support/gen-ir.js";
+import { compileGeneratedLogic } from "../src/fast/codegen.js";
 
 const sameEvaluator = (d: Decision) => ({ ...d, engine: { ...d.engine, evaluator: "-" } });
 const withoutExplanations = (d: Decision) => ({
@@ -39,7 +41,7 @@ function agree(b: Bundle, f: Record<string, unknown>, at: number): void {
   const loaded = loadBundle(b, { validateFacts: null });
   if (!loaded.ok) throw new Error(`generated bundle does not load: ${JSON.stringify(loaded.diagnostics)}`);
   const e = loaded.value;
-  const run = (evaluator: "fast" | "reference", explain: boolean) => {
+  const run = (evaluator: "fast" | "reference" | "compiled", explain: boolean) => {
     const r = e.decide(f, { asOf: at, evaluator, explain, validate: false });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     return r.decision;
@@ -51,11 +53,14 @@ function agree(b: Bundle, f: Record<string, unknown>, at: number): void {
   const quickRef = run("reference", false);
   expect(sameEvaluator(quickRef)).toEqual(sameEvaluator(quickFast));
   expect(withoutExplanations(quickFast)).toEqual(withoutExplanations(fast));
+  // the compiled evaluator gives the fast path's decisions exactly (it reports itself as `fast`)
+  expect(run("compiled", false)).toEqual(quickFast);
+  expect(run("compiled", true)).toEqual(fast);
   // deterministic: the same facts and instant give the same decision
   expect(run("fast", true)).toEqual(fast);
 }
 
-describe("differential: fast path ≡ reference", () => {
+describe("differential: fast path ≡ compiled ≡ reference", () => {
   it("on join-shaped quantifiers over lexicons and literals", () => {
     fc.assert(fc.property(bundleOf(joinCondition), facts, asOf, agree), { numRuns: 500 });
   });
@@ -113,6 +118,15 @@ describe("differential: fast path ≡ reference", () => {
     }
     expect(aThrew).toBe(bThrew);
     if (!isDeepStrictEqual(a, b)) expect(a).toEqual(b);
+    let c: unknown;
+    let cThrew = false;
+    try {
+      c = compileGeneratedLogic(logic)(data);
+    } catch {
+      cThrew = true;
+    }
+    expect(cThrew).toBe(aThrew);
+    if (!isDeepStrictEqual(c, a)) expect(c).toEqual(a);
   };
 
   it("on generated expressions of every type, evaluated standalone", () => {

@@ -1,10 +1,11 @@
 /**
  * The JSON Logic shared test suite (jwadhams/json-logic `tests.json`, 277 cases; the comment
- * strings are skipped) on both evaluators.
+ * strings are skipped) on the fast path, the compiled evaluator and the reference.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileLogic, evaluateReference, type Logic } from "../src/index.js";
+import { compileGeneratedLogic } from "../src/fast/codegen.js";
 
 const SUITE = new URL("../../../../shared/fixtures/jsonlogic/tests.json", import.meta.url);
 const entries = JSON.parse(readFileSync(SUITE, "utf8")) as unknown[];
@@ -18,6 +19,7 @@ describe("JSON Logic shared suite", () => {
 
   describe.each([
     ["fast path", (logic: Logic, data: unknown) => compileLogic(logic)(data)],
+    ["compiled", (logic: Logic, data: unknown) => compileGeneratedLogic(logic)(data)],
     ["reference", (logic: Logic, data: unknown) => evaluateReference(logic, data)],
   ] as const)("%s", (_name, run) => {
     it.each(cases.map((c, i) => [i, JSON.stringify(c[0]), c] as const))(

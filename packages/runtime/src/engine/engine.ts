@@ -19,7 +19,15 @@ import type {
   EvidenceRef,
 } from "../decision.js";
 import type { Bundle, IrEffect, IrException, IrRule } from "../ir.js";
-import { compileTree, materialize, RootScope, type CNode, type CompileContext } from "../fast/compile.js";
+import { generateEvaluators } from "../fast/codegen.js";
+import {
+  compileTree,
+  materialize,
+  RootScope,
+  type CNode,
+  type CompileContext,
+  type Fn,
+} from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { formatValue } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
@@ -63,8 +71,17 @@ export interface DecideOptions {
   asOf?: Date | string | number;
   /** Record why each rule decided as it did, and hash the facts (default true). */
   explain?: boolean;
-  /** Which evaluator runs the rules (default `fast`). Both give the same decision. */
-  evaluator?: "fast" | "reference";
+  /**
+   * Which evaluator runs the rules (default `fast`). All give the same decision.
+   *
+   * - `fast`: the IR compiled to closures at load.
+   * - `reference`: json-logic-js plus the `n.*` operations, on a copy of the scope.
+   * - `compiled` (opt-in): the closure trees turned into JavaScript source, instantiated once per
+   *   engine on first use (`fast/codegen.ts`); no bundle or facts text ever reaches the source.
+   *   Explanations (`explain`) are still made by walking the closure trees, and the decision
+   *   reports `engine.evaluator: "fast"` (same semantics, same results).
+   */
+  evaluator?: "fast" | "reference" | "compiled";
   /** Validate the facts first (default true). No decision is ever made from facts that fail. */
   validate?: boolean;
   /** Treat fields the schema does not define as errors, not warnings (default false). */
@@ -117,6 +134,19 @@ interface CompiledRule {
   effect: CompiledEffect;
   exceptions: CompiledException[];
   sources: Sources;
+}
+
+/** The generated evaluators of one effect (`compiled` evaluator). */
+interface GeneratedEffect {
+  value: Fn | null;
+  message: Fn | null;
+}
+
+/** The generated evaluators of one rule, in the shape of {@link CompiledRule}. */
+interface GeneratedRule {
+  when: Fn;
+  effect: GeneratedEffect;
+  exceptions: Array<{ when: Fn; effect: GeneratedEffect | null }>;
 }
 
 /** Parameters on a timeline: segment `i` covers `[starts[i], starts[i + 1])`. */
@@ -252,6 +282,8 @@ class BundleEngine implements Engine {
    * same instant, so each is formatted once. Cleared when full.
    */
   private readonly asOfText = new Map<number, string>();
+  /** The compiled evaluator of every tree a decision runs (generated on first use). */
+  private generated: GeneratedRule[] | null = null;
 
   constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
     this.hash = b.hash;
@@ -380,6 +412,36 @@ class BundleEngine implements Engine {
     return { starts, fast, reference };
   }
 
+  /** The generated evaluators, rule by rule: generated and instantiated once, on first use. */
+  private generatedRules(): GeneratedRule[] {
+    if (this.generated === null) {
+      const roots: CNode[] = [];
+      const effect = (x: CompiledEffect | null) => {
+        if (x?.value) roots.push(x.value);
+        if (x?.message) roots.push(x.message);
+      };
+      for (const r of this.rules) {
+        roots.push(r.when);
+        effect(r.effect);
+        for (const x of r.exceptions) {
+          roots.push(x.when);
+          effect(x.effect);
+        }
+      }
+      const fns = generateEvaluators(roots, this.ctx);
+      let i = 0;
+      const next = () => fns[i++] as Fn;
+      const genEffect = (x: CompiledEffect | null): GeneratedEffect | null =>
+        x === null ? null : { value: x.value ? next() : null, message: x.message ? next() : null };
+      this.generated = this.rules.map((r) => ({
+        when: next(),
+        effect: genEffect(r.effect) as GeneratedEffect,
+        exceptions: r.exceptions.map((x) => ({ when: next(), effect: genEffect(x.effect) })),
+      }));
+    }
+    return this.generated;
+  }
+
   private segment(asOf: number): number {
     const s = this.params.starts;
     let lo = 0;
@@ -461,19 +523,25 @@ class BundleEngine implements Engine {
     const scope: unknown = reference ? root.materialized() : root;
 
     const jl = this.jl;
-    const evaluate: (n: CNode) => unknown = reference
+    const generated = options.evaluator === "compiled" ? this.generatedRules() : null;
+    // `g`: the tree's generated evaluator, given (and used) only with the `compiled` evaluator.
+    const evaluate: (n: CNode, g: Fn | null) => unknown = reference
       ? (n) => jl.apply(n.logic, scope)
-      : (n) => n.fn(scope, null);
+      : generated !== null
+        ? (_n, g) => (g as Fn)(scope, null)
+        : (n) => n.fn(scope, null);
     const explainer = reference ? this.referenceExplainer : this.fastExplainer;
     if (explain) explainer.begin();
     const test = explain
-      ? (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
-      : (n: CNode) => truthy(evaluate(n));
+      ? (n: CNode, _g: Fn | null, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
+      : (n: CNode, g: Fn | null) => truthy(evaluate(n, g));
 
     const outcomes: Outcome[] = [];
     const rules: RuleExplanation[] = [];
     let strength = 0;
-    for (const r of this.rules) {
+    for (let ri = 0; ri < this.rules.length; ri++) {
+      const r = this.rules[ri] as CompiledRule;
+      const gr = generated === null ? null : (generated[ri] as GeneratedRule);
       const ir = r.ir;
       const entry: RuleExplanation = {
         rule: ir.id,
@@ -489,13 +557,17 @@ class BundleEngine implements Engine {
         continue;
       }
       let applied: CompiledException | null = null;
+      let appliedGen: GeneratedEffect | null = null;
       let appliedBecause: Because[] = NO_BECAUSE;
       try {
-        if (!test(r.when, entry.because)) continue;
-        for (const x of r.exceptions) {
+        if (!test(r.when, gr === null ? null : gr.when, entry.because)) continue;
+        for (let xi = 0; xi < r.exceptions.length; xi++) {
+          const x = r.exceptions[xi] as CompiledException;
+          const gx = gr === null ? null : (gr.exceptions[xi] as GeneratedRule["exceptions"][number]);
           const because: Because[] = explain ? [] : NO_BECAUSE;
-          if (test(x.when, because)) {
+          if (test(x.when, gx === null ? null : gx.when, because)) {
             applied = x;
+            appliedGen = gx === null ? null : gx.effect;
             appliedBecause = because;
             break;
           }
@@ -506,7 +578,9 @@ class BundleEngine implements Engine {
         continue;
       }
       let effect: CompiledEffect | null;
+      let effectGen: GeneratedEffect | null;
       if (applied !== null) {
+        effectGen = appliedGen;
         entry.status = "excepted";
         entry.exception = {
           id: applied.ir.id,
@@ -519,6 +593,7 @@ class BundleEngine implements Engine {
       } else {
         entry.status = "fired";
         effect = r.effect;
+        effectGen = gr === null ? null : gr.effect;
       }
       if (effect === null) continue;
       const outcome = this.outcome(
@@ -527,6 +602,7 @@ class BundleEngine implements Engine {
         (applied ?? r).sources,
         applied?.ir.id ?? null,
         evaluate,
+        effectGen,
         entry,
       );
       if (explain) outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
@@ -563,14 +639,15 @@ class BundleEngine implements Engine {
     effect: CompiledEffect,
     sources: Sources,
     exception: string | null,
-    evaluate: (n: CNode) => unknown,
+    evaluate: (n: CNode, g: Fn | null) => unknown,
+    gen: GeneratedEffect | null,
     entry: RuleExplanation,
   ): Outcome {
     let value: unknown = null;
     let message: unknown = null;
     try {
-      if (effect.value !== null) value = evaluate(effect.value);
-      if (effect.message !== null) message = evaluate(effect.message);
+      if (effect.value !== null) value = evaluate(effect.value, gen === null ? null : gen.value);
+      if (effect.message !== null) message = evaluate(effect.message, gen === null ? null : gen.message);
     } catch (e) {
       entry.error = errorMessage(e);
     }

@@ -1,0 +1,584 @@
+/**
+ * The compiled evaluator (opt-in, `evaluator: "compiled"`): the closure trees of a bundle turned
+ * into JavaScript source once, and instantiated once with `new Function`.
+ *
+ * INVARIANT (enforced by {@link checkSource} at generation time, tested by
+ * `packages/runtime/test/codegen.test.ts`): no policy text, fact or bundle string ever reaches the
+ * generated source. Every constant (strings, numbers, patterns, lexicons, property names, helper
+ * functions, fallback closures) is passed in the array `K` and read only as `K[<integer>]`; the
+ * source is made only of the fixed templates below, integers, and identifiers generated here. The
+ * check rejects any source with a character outside a strict whitelist (no quotes, backslashes,
+ * slashes or backticks at all) or with an identifier that is not a template keyword or a generated
+ * name (`k<n>`, `f<n>`, `t<n>`).
+ *
+ * Semantics equal the closure tree's (`compile.ts`), which the differential test checks: every node
+ * kind not generated here is delegated to the node's own closure (`fn(d, e)`, passed through `K`),
+ * and the environment chain has the same frames (`{name, v, up}`), so delegated closures and
+ * generated code can call each other freely.
+ */
+import { compileTree, globMatcher, type CNode, type CompileContext, type Fn } from "./compile.js";
+import {
+  CMP_OPERATORS,
+  cmpHolds,
+  globPatterns,
+  opAdd,
+  opCmp,
+  opCoalesce,
+  opContains,
+  opContainsAny,
+  opCount,
+  opEnds,
+  opFirst,
+  opGet,
+  opLen,
+  opLower,
+  opMul,
+  opNeg,
+  opRecord,
+  opStarts,
+  opSub,
+  opTrim,
+} from "../ops/custom.js";
+import { formatValue } from "../ops/format.js";
+import { cmp, isRoundingMode, mulRound, round, toRational } from "../value/rational.js";
+import {
+  dayStart,
+  monthOf,
+  naturalDaysBetween,
+  parseTime,
+  plusNaturalDays,
+  prevMonthOf,
+  SHANGHAI,
+  type Zone,
+} from "../value/time.js";
+import * as std from "./std-ops.js";
+import { isLogic } from "./std-ops.js";
+
+interface Scope {
+  readonly rootish: boolean;
+  readonly bound: readonly string[];
+}
+
+const TOP: Scope = { rootish: true, bound: [] };
+const ELEMENT: Scope = { rootish: false, bound: [] };
+
+/** Every character the generated source may contain. */
+const SOURCE_CHARS = /^[A-Za-z0-9_ \n(){}[\];,.=!<>?:&|+]*$/;
+
+/** Every identifier the templates use (besides generated `k<n>`, `f<n>`, `t<n>`). */
+const TEMPLATE_WORDS = new Set([
+  "const",
+  "let",
+  "function",
+  "return",
+  "if",
+  "for",
+  "true",
+  "false",
+  "null",
+  "undefined",
+  "d",
+  "e",
+  "i",
+  "xs",
+  "name",
+  "v",
+  "up",
+  "asOf",
+  "params",
+  "lexicons",
+  "facts",
+  "call",
+  "length",
+  "has",
+  "K",
+  "o",
+  "fr",
+  "push",
+]);
+
+/** The deepest expression generated (and the longest path walked inline); deeper keeps closures. */
+const MAX_NESTING = 48;
+
+const GENERATED_NAME = /^[kft][0-9]+$/;
+
+/**
+ * Throws unless `src` is made only of whitelisted characters and of template or generated
+ * identifiers (see the module's invariant).
+ */
+export function checkSource(src: string): void {
+  if (!SOURCE_CHARS.test(src)) throw new Error("generated source holds a character outside the whitelist");
+  for (const m of src.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const w = m[0];
+    if (!TEMPLATE_WORDS.has(w) && !GENERATED_NAME.test(w))
+      throw new Error("generated source holds an identifier outside the templates");
+  }
+}
+
+function isScalar(x: unknown): boolean {
+  return x === null || typeof x === "string" || typeof x === "number" || typeof x === "boolean";
+}
+
+function catPair(x: unknown, y: unknown): string {
+  return (x === null || x === undefined ? "" : String(x)) + (y === null || y === undefined ? "" : String(y));
+}
+
+function isArray(x: unknown): boolean {
+  return Array.isArray(x);
+}
+
+function isNonEmptyArray(x: unknown): boolean {
+  return Array.isArray(x) && x.length > 0;
+}
+
+function isString(x: unknown): boolean {
+  return typeof x === "string";
+}
+
+function strictNe(x: unknown, y: unknown): boolean {
+  return x !== y;
+}
+
+function looseNe(x: unknown, y: unknown): boolean {
+  return !std.looseEq(x, y);
+}
+
+function lt2(x: unknown, y: unknown): boolean {
+  return std.lt(x, y, undefined);
+}
+
+function le2(x: unknown, y: unknown): boolean {
+  return std.le(x, y, undefined);
+}
+
+/** `n.cmp` with a constant operator, as compile.ts's `fastCmp`. */
+function fastCmp(op: unknown): ((a: unknown, b: unknown) => boolean | null) | null {
+  if (typeof op !== "string" || !CMP_OPERATORS.includes(op)) return null;
+  return (a, b) => {
+    if (typeof a === "number" && typeof b === "number") {
+      if (a !== a || b !== b) return false;
+      return cmpHolds(op, a < b ? -1 : a > b ? 1 : 0);
+    }
+    return opCmp(op, a, b, cmp);
+  };
+}
+
+/** Custom operations whose fast implementation is one function of the evaluated arguments. */
+const DIRECT_OPS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
+  "n.first": opFirst,
+  "n.get": opGet,
+  "n.record": opRecord,
+  "n.coalesce": opCoalesce,
+  "n.add": opAdd,
+  "n.sub": opSub,
+  "n.mul": opMul,
+  "n.neg": opNeg,
+  "n.len": opLen,
+  "n.contains": opContains,
+  "n.starts": opStarts,
+  "n.ends": opEnds,
+  "n.contains_any": opContainsAny,
+  "n.lower": opLower,
+  "n.trim": opTrim,
+};
+
+/** Custom operations of a zone, as compile.ts's `fastOps` computes them. */
+function zoneOps(zone: Zone): Record<string, (...args: unknown[]) => unknown> {
+  return {
+    "n.day": (t) => dayStart(t, zone),
+    "n.plus_natural_days": (t, n) => plusNaturalDays(t, n, zone),
+    "n.natural_days_between": (a, b) => naturalDaysBetween(a, b, zone),
+    "n.month": (t) => monthOf(t, zone),
+    "n.prev_month": (t) => prevMonthOf(t, zone),
+    "n.fmt": (value, type) => formatValue(value, type, zone),
+    "n.round": (x, mode) => {
+      if (!isRoundingMode(mode)) return null;
+      const r = toRational(x);
+      return r === null ? null : round(r, mode);
+    },
+    "n.mulr": (i, x, mode) => {
+      if (!isRoundingMode(mode) || !Number.isSafeInteger(i)) return null;
+      const r = toRational(x);
+      return r === null ? null : mulRound(i as number, r, mode);
+    },
+  };
+}
+
+/** Binary standard operations with a helper (both arguments always evaluated first). */
+const BINARY_STD: Readonly<Record<string, (x: unknown, y: unknown) => unknown>> = {
+  "!==": strictNe,
+  "==": std.looseEq,
+  "!=": looseNe,
+  ">": std.gt,
+  ">=": std.ge,
+  "<": lt2,
+  "<=": le2,
+  "%": std.mod,
+  "/": std.divide,
+  "-": std.minus,
+  cat: catPair,
+};
+
+/** Standard operations applied to the array of every evaluated argument. */
+const ARRAY_STD: Readonly<Record<string, (args: unknown[]) => unknown>> = {
+  cat: std.cat,
+  "+": std.plus,
+  "*": std.times,
+  min: std.min,
+  max: std.max,
+  merge: std.merge,
+};
+
+/** Standard operations applied to the first three of every evaluated argument. */
+const SPREAD_STD: Readonly<Record<string, (x: unknown, y: unknown, z: unknown) => unknown>> = {
+  "<": std.lt,
+  "<=": std.le,
+  substr: std.substr,
+  "-": (x, y) => std.minus(x, y),
+};
+
+/** One generated function: its temporaries. */
+interface FnState {
+  temps: number;
+}
+
+class Generator {
+  readonly K: unknown[] = [];
+  private readonly byRef = new Map<unknown, number>();
+  private readonly decls: string[] = [];
+  private fnCount = 0;
+
+  private readonly zoned: Record<string, (...args: unknown[]) => unknown>;
+
+  constructor(private readonly ctx: CompileContext) {
+    this.zoned = zoneOps(ctx.zone);
+  }
+
+  /** The generated name of constant `v` in `K`. */
+  k(v: unknown): string {
+    const shared = typeof v === "function" || (typeof v === "object" && v !== null);
+    if (shared) {
+      const at = this.byRef.get(v);
+      if (at !== undefined) return `k${at}`;
+    }
+    const i = this.K.push(v) - 1;
+    if (shared) this.byRef.set(v, i);
+    return `k${i}`;
+  }
+
+  private temp(st: FnState): string {
+    return `t${st.temps++}`;
+  }
+
+  /** Declares `function f<n>(d, e)` returning `body(state)`; gives its name. */
+  fn(body: (st: FnState) => string): string {
+    const name = `f${this.fnCount++}`;
+    const st: FnState = { temps: 0 };
+    const ret = body(st);
+    const lets =
+      st.temps === 0 ? "" : `let ${Array.from({ length: st.temps }, (_, i) => `t${i}`).join(",")};`;
+    this.decls.push(`function ${name}(d,e){${lets}${ret}}`);
+    return name;
+  }
+
+  /** A function evaluating `n` in scope `s`. */
+  root(n: CNode, s: Scope): string {
+    return this.fn((st) => `return ${this.expr(n, s, st)};`);
+  }
+
+  source(roots: string[]): string {
+    const ks = this.K.map((_, i) => `k${i}=K[${i}]`);
+    return `${ks.length ? `const ${ks.join(",")};\n` : ""}${this.decls.join("\n")}\nreturn [${roots.join(",")}];`;
+  }
+
+  private delegate(n: CNode): string {
+    return `${this.k(n.fn)}(d,e)`;
+  }
+
+  private truthy(x: string): string {
+    return `${this.k(std.truthy)}(${x})`;
+  }
+
+  /** How deep the expression being generated nests (deeper trees keep their closures). */
+  private depth = 0;
+
+  expr(n: CNode, s: Scope, st: FnState): string {
+    if (n.isConst) return this.k(n.value);
+    if (this.depth >= MAX_NESTING) return this.delegate(n);
+    this.depth++;
+    try {
+      return this.exprInner(n, s, st);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(n: CNode, s: Scope, st: FnState): string {
+    const kids = n.kids;
+    const op = n.op;
+    if (op === null) return `[${kids.map((x) => this.expr(x, s, st)).join(",")}]`;
+    switch (op) {
+      case "if":
+      case "?:":
+        return this.ifChain(kids, 0, s, st);
+      case "and":
+      case "or": {
+        if (kids.length === 0) return "undefined";
+        const t = this.temp(st);
+        let out = this.expr(kids[kids.length - 1] as CNode, s, st);
+        for (let i = kids.length - 2; i >= 0; i--) {
+          const x = this.expr(kids[i] as CNode, s, st);
+          out =
+            op === "and"
+              ? `((${t}=${x}),${this.truthy(t)}?${out}:${t})`
+              : `((${t}=${x}),${this.truthy(t)}?${t}:${out})`;
+        }
+        return out;
+      }
+      case "some":
+      case "all":
+      case "none":
+        return this.quantifier(n, s, st);
+      case "map":
+        return this.mapOfFilter(n, s);
+      case "var":
+        return this.variable(n, s, st);
+      case "===":
+        if (kids.length === 2)
+          return `(${this.expr(kids[0] as CNode, s, st)}===${this.expr(kids[1] as CNode, s, st)})`;
+        return this.delegate(n);
+      case "!":
+      case "!!":
+        if (kids.length === 1) {
+          const x = this.truthy(this.expr(kids[0] as CNode, s, st));
+          return op === "!" ? `(!${x})` : x;
+        }
+        return this.delegate(n);
+      case "in": {
+        const list = kids[1];
+        if (kids.length !== 2 || list === undefined) return this.delegate(n);
+        const a = this.expr(kids[0] as CNode, s, st);
+        if (list.isConst && Array.isArray(list.value) && list.value.every(isScalar))
+          return `${this.k(new Set<unknown>(list.value))}.has(${a})`;
+        return `${this.k(std.inOp)}(${a},${this.expr(list, s, st)})`;
+      }
+      case "n.count": {
+        const x = kids[0];
+        if (kids.length !== 1 || x === undefined || x.op === "filter") return this.delegate(n);
+        return `${this.k(opCount)}(${this.expr(x, s, st)})`;
+      }
+      case "n.glob": {
+        const p = kids[1];
+        if (kids.length !== 2 || !p?.isConst) return this.delegate(n);
+        const list = globPatterns(p.value);
+        const m = list === null ? null : globMatcher(list, this.ctx.globCache);
+        if (m === null) return this.delegate(n);
+        const t = this.temp(st);
+        return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(m)}(${t}):null)`;
+      }
+      case "n.cmp": {
+        const o = kids[0];
+        if (kids.length !== 3 || !o?.isConst) return this.delegate(n);
+        const f = fastCmp(o.value);
+        if (f === null) return this.delegate(n);
+        return `${this.k(f)}(${this.expr(kids[1] as CNode, s, st)},${this.expr(kids[2] as CNode, s, st)})`;
+      }
+      case "n.time": {
+        if (kids.length !== 1) return this.delegate(n);
+        const ctx = this.ctx;
+        const zone = ctx.zone;
+        const time = (t: unknown): unknown => {
+          if (typeof t !== "string") return null;
+          let ms = ctx.timeCache.get(t);
+          if (ms === undefined) {
+            ms = parseTime(t, zone);
+            if (ctx.timeCache.size >= 4096) ctx.timeCache.clear();
+            ctx.timeCache.set(t, ms);
+          }
+          return ms;
+        };
+        return `${this.k(time)}(${this.expr(kids[0] as CNode, s, st)})`;
+      }
+    }
+    if (kids.length === 2 && Object.prototype.hasOwnProperty.call(BINARY_STD, op)) {
+      const f = BINARY_STD[op] as (x: unknown, y: unknown) => unknown;
+      return `${this.k(f)}(${this.expr(kids[0] as CNode, s, st)},${this.expr(kids[1] as CNode, s, st)})`;
+    }
+    if (Object.prototype.hasOwnProperty.call(ARRAY_STD, op)) {
+      const f = ARRAY_STD[op] as (args: unknown[]) => unknown;
+      return `${this.k(f)}([${kids.map((x) => this.expr(x, s, st)).join(",")}])`;
+    }
+    if (Object.prototype.hasOwnProperty.call(SPREAD_STD, op)) {
+      const f = SPREAD_STD[op] as (x: unknown, y: unknown, z: unknown) => unknown;
+      const t = this.temp(st);
+      return `((${t}=[${kids.map((x) => this.expr(x, s, st)).join(",")}]),${this.k(f)}(${t}[0],${t}[1],${t}[2]))`;
+    }
+    if (kids.length >= 1 && kids.length <= 3 && Object.prototype.hasOwnProperty.call(DIRECT_OPS, op)) {
+      const f = DIRECT_OPS[op] as (...args: unknown[]) => unknown;
+      return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
+    }
+    if (kids.length >= 1 && kids.length <= 3 && Object.prototype.hasOwnProperty.call(this.zoned, op)) {
+      const f = this.zoned[op] as (...args: unknown[]) => unknown;
+      return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
+    }
+    return this.delegate(n);
+  }
+
+  private ifChain(kids: readonly CNode[], i: number, s: Scope, st: FnState): string {
+    const n = kids.length;
+    if (i < n - 1) {
+      const c = this.truthy(this.expr(kids[i] as CNode, s, st));
+      return `(${c}?${this.expr(kids[i + 1] as CNode, s, st)}:${this.ifChain(kids, i + 2, s, st)})`;
+    }
+    if (n === i + 1) return this.expr(kids[i] as CNode, s, st);
+    return "null";
+  }
+
+  private quantifier(n: CNode, s: Scope, st: FnState): string {
+    const q = n.quant;
+    if (q === null || n.kids.length !== 2) return this.delegate(n);
+    // A `some` over a constant list of a bind may be an equi-join (compile.ts): keep its closure.
+    if (q.bind !== null && q.list.isConst) return this.delegate(n);
+    const name = q.bind;
+    const inner: Scope = name === null ? ELEMENT : { rootish: s.rootish, bound: [...s.bound, name] };
+    const body = this.root(q.body, inner);
+    const call = name === null ? `${body}(xs[i],null)` : `${body}(d,{name:${this.k(name)},v:xs[i],up:e})`;
+    const tr = this.k(std.truthy);
+    const loop = this.fn((lst) => {
+      const list = this.expr(q.list, s, lst);
+      const head = `const xs=${list};`;
+      switch (q.kind) {
+        case "some":
+          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return false;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return true;return false;`;
+        case "all":
+          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return false;for(let i=0;i<xs.length;i++)if(!${tr}(${call}))return false;return true;`;
+        default:
+          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return true;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return false;return true;`;
+      }
+    });
+    void st;
+    return `${loop}(d,e)`;
+  }
+
+  /**
+   * `{"map": [{"filter": [{"n.bind": [name, list]}, P]}, V]}` (compile.ts's compileMapOfFilter); any
+   * other `map` keeps its closure.
+   */
+  private mapOfFilter(n: CNode, s: Scope): string {
+    const q = n.quant;
+    const name = q?.bind ?? null;
+    const fq = q?.list.quant ?? null;
+    const raw = isLogic(n.logic) ? n.logic.map : undefined;
+    const first = Array.isArray(raw) ? raw[0] : undefined;
+    if (
+      q === null ||
+      name === null ||
+      fq === null ||
+      fq.kind !== "filter" ||
+      fq.bind !== name ||
+      !isLogic(first) ||
+      Object.keys(first)[0] !== "filter"
+    )
+      return this.delegate(n);
+    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
+    const P = this.root(fq.body, inner);
+    const V = this.root(q.body, inner);
+    const loop = this.fn((lst) => {
+      const list = this.expr(fq.list, s, lst);
+      return `const xs=${list};const o=[];if(!${this.k(isArray)}(xs))return o;for(let i=0;i<xs.length;i++){const fr={name:${this.k(name)},v:xs[i],up:e};if(${this.k(std.truthy)}(${P}(d,fr)))o.push(${V}(d,fr));}return o;`;
+    });
+    return `${loop}(d,e)`;
+  }
+
+  /** `(t = v, then walk segs[from..] from t, giving nf when a step is missing)`. */
+  private walk(t: string, segs: readonly string[], from: number, nf: string): string {
+    if (from >= segs.length) return t;
+    const key = this.k(segs[from]);
+    return `(${t}===null||${t}===undefined?${nf}:((${t}=${t}[${key}]),${t}===undefined?${nf}:${this.walk(t, segs, from + 1, nf)}))`;
+  }
+
+  private variable(n: CNode, s: Scope, st: FnState): string {
+    const kids = n.kids;
+    const [pathNode, defNode] = kids;
+    if (kids.length > 2 || pathNode === undefined || !pathNode.isConst) return this.delegate(n);
+    const a = pathNode.value;
+    if (a === undefined || a === "" || a === null) return this.delegate(n);
+    let segs: string[];
+    try {
+      segs = String(a).split(".");
+    } catch {
+      return this.delegate(n);
+    }
+    if (segs.length > MAX_NESTING) return this.delegate(n);
+    const first = segs[0] as string;
+    // The default, evaluated first (as the closures do).
+    let nf = "null";
+    let pre = "";
+    if (defNode !== undefined) {
+      nf = this.temp(st);
+      pre = `(${nf}=${this.expr(defNode, s, st)}),`;
+    }
+    const t = this.temp(st);
+    const depth = s.bound.lastIndexOf(first);
+    if (depth >= 0) {
+      const up = s.bound.length - 1 - depth;
+      return `(${pre}(${t}=e${".up".repeat(up)}.v),${t}===undefined?${nf}:${this.walk(t, segs, 1, nf)})`;
+    }
+    if (s.bound.length > 0 && !(s.rootish && this.ctx.rootScope)) return this.delegate(n);
+    if (s.rootish && this.ctx.rootScope) {
+      // INVARIANT: with `rootScope`, rootish data is the decision's RootScope (see CompileContext).
+      let head: string;
+      if (first === "$asOf") head = "d.asOf";
+      else if (first === "$p") head = "d.params";
+      else if (first === "$lex") head = "d.lexicons";
+      else {
+        const key = this.k(first);
+        head = `(${this.k(Object.prototype.propertyIsEnumerable)}.call(d.facts,${key})?d.facts[${key}]:undefined)`;
+      }
+      return `(${pre}(${t}=${head}),${t}===undefined?${nf}:${this.walk(t, segs, 1, nf)})`;
+    }
+    return `(${pre}(${t}=d),${this.walk(t, segs, 0, nf)})`;
+  }
+}
+
+/**
+ * Generates and instantiates (once, with one `new Function`) an evaluator for each of `roots`,
+ * compiled trees built with `ctx`. Each evaluator equals its root's `fn`.
+ */
+export function generateEvaluators(roots: readonly CNode[], ctx: CompileContext): Fn[] {
+  const g = new Generator(ctx);
+  const scope = ctx.rootScope ? TOP : ELEMENT;
+  const names = roots.map((r) => g.root(r, scope));
+  const src = g.source(names);
+  checkSource(src);
+  // INVARIANT: `src` holds only fixed templates, integers and generated identifiers; every constant
+  // reaches it through `K` (checkSource above enforces it; packages/runtime/test/codegen.test.ts tries
+  // to inject code through strings, property names, numbers, patterns, bind names and lexicon words).
+  // eslint-disable-next-line no-new-func -- the INVARIANT above: no bundle or facts text in `src`
+  const factory = new Function("K", src) as (K: readonly unknown[]) => Fn[];
+  return factory(g.K);
+}
+
+/** The generated source for `roots` (for tests and tools); the same text `generateEvaluators` runs. */
+export function generatedSource(roots: readonly CNode[], ctx: CompileContext): { src: string; K: unknown[] } {
+  const g = new Generator(ctx);
+  const scope = ctx.rootScope ? TOP : ELEMENT;
+  const names = roots.map((r) => g.root(r, scope));
+  return { src: g.source(names), K: g.K };
+}
+
+/**
+ * A standalone JSON Logic expression (no bundle: arbitrary data, no lexicons, zone Asia/Shanghai by
+ * default) through the compiled evaluator; equals `compileLogic(logic)` (tests and tools).
+ */
+export function compileGeneratedLogic(logic: unknown, zone: Zone = SHANGHAI): (data: unknown) => unknown {
+  const ctx: CompileContext = {
+    zone,
+    lexicons: {},
+    rootScope: false,
+    globCache: new Map(),
+    timeCache: new Map(),
+  };
+  const f = generateEvaluators([compileTree(logic, "", ctx)], ctx)[0] as Fn;
+  return (data) => f(data, null);
+}

@@ -1,0 +1,207 @@
+/**
+ * The compiled evaluator's invariant: no policy text, fact or bundle string ever reaches the
+ * generated source (every constant goes through `K`), checked at generation by `checkSource`.
+ * Here: code injection tried through every kind of constant a bundle or the facts can hold.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { loadBundle, type Bundle, type Logic } from "../src/index.js";
+import { checkSource, compileGeneratedLogic, generatedSource } from "../src/fast/codegen.js";
+import { compileTree, type CompileContext } from "../src/fast/compile.js";
+import { SHANGHAI } from "../src/value/time.js";
+import { withHash } from "./support/fixture-bundle.js";
+
+const g = globalThis as { __pwned?: unknown };
+
+/** Strings that would run code if they were ever pasted into JavaScript source. */
+const PAYLOADS = [
+  "]; process.exit(1); //",
+  '"); globalThis.__pwned = 1; ("',
+  "'); globalThis.__pwned = 1; ('",
+  "`; globalThis.__pwned = 1; `",
+  "${globalThis.__pwned = 1}",
+  "*/ globalThis.__pwned = 1; /*",
+  "\n globalThis.__pwned = 1; //",
+  "\u2028globalThis.__pwned = 1;",
+  '\\"); globalThis.__pwned = 1; //',
+  "k0",
+  "K[0]",
+  "d.facts",
+  "e.up.v",
+  "constructor",
+  "__proto__",
+  "toString",
+];
+
+const NUMBERS = [1e308, -0, 0.1, 2 ** 53 + 2, -1.5e-300, 123456789];
+
+function bundleWith(when: Logic, message: Logic, lexicons: Record<string, string[]>): Bundle {
+  return withHash({
+    format: "norma-bundle/1",
+    zone: "Asia/Shanghai",
+    policies: [{ id: "p", title: "injection", file: "p.norma", schema: "facts@1", sources: [] }],
+    rules: [
+      {
+        id: "r0",
+        title: null,
+        policy: "p",
+        norms: ["N-0"],
+        citations: [{ source: "S", line: 1, quote: "q" }],
+        effective: { from: null, until: null },
+        when,
+        effect: { kind: "flag", label: "l0", value: null, valueType: null, message },
+        exceptions: [],
+      },
+    ],
+    params: [],
+    lexicons,
+    spans: {},
+  });
+}
+
+function factPath(p: string): string {
+  return p.startsWith("$") ? `x${p}` : p;
+}
+
+/** Conditions and messages that carry `p` as a string constant, a property name, a pattern, a bind. */
+function usesOf(p: string): Logic[] {
+  // A bound name starts with `$` and holds no `.` (a path separator).
+  const bn = `$${p.replaceAll(".", "_")}`;
+  // A fact path does not start with `$` (those are reserved names).
+  const fp = factPath(p);
+  return [
+    { "==": [{ var: "s" }, p] },
+    { "===": [p, { var: ["nope", p] }] },
+    { in: [{ var: "s" }, ["x", p, "y"]] },
+    { in: [p, { var: "s" }] },
+    { "!!": [{ var: fp }] },
+    { "!!": [{ var: `a.${p}` }] },
+    { "!!": [{ var: `${fp}.${p}` }] },
+    { "n.glob": [{ var: "s" }, [p]] },
+    { "n.contains": [{ var: "s" }, p] },
+    { some: [{ "n.bind": [bn, { var: "items" }] }, { "==": [{ var: bn }, p] }] },
+    { all: [{ "n.bind": [bn, { var: "items" }] }, { "!=": [{ var: `${bn}.${p}` }, p] }] },
+    { some: [{ var: "items" }, { "==": [{ var: "" }, p] }] },
+    { "n.cmp": ["==", { var: fp }, p] },
+    { cat: [p, { var: fp }, p] },
+  ] as Logic[];
+}
+
+afterEach(() => {
+  delete g.__pwned;
+});
+
+function expectClean(src: string): void {
+  expect(() => checkSource(src)).not.toThrow();
+  expect(src).not.toMatch(/["'`\\/]/);
+}
+
+/** `p` with every character but `.` replaced: the same paths, the same shape, harmless text. */
+const benign = (p: string) => p.replace(/[^.]/g, "x");
+
+describe("compiled evaluator: nothing from a bundle or the facts reaches the generated source", () => {
+  it("keeps policy strings, property names, patterns, bind names and lexicon words out", () => {
+    for (const p of PAYLOADS) {
+      const when = { or: usesOf(p) } as Logic;
+      const message = { cat: [p, { var: factPath(p) }, { var: "$lex.words" }] } as Logic;
+      const lexicons = { words: [p, "b"] };
+      const b = bundleWith(
+        { or: [when, { in: [{ var: "s" }, { var: "$lex.words" }] }] } as Logic,
+        message,
+        lexicons,
+      );
+      const loaded = loadBundle(b, { validateFacts: null });
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+      const facts: Record<string, unknown> = {
+        s: p,
+        items: [p, "z"],
+        a: { [p]: 1 },
+        [factPath(p)]: { [p]: p },
+      };
+      for (const evaluator of ["fast", "compiled"] as const) {
+        const r = loaded.value.decide(facts, { asOf: 0, explain: false, validate: false, evaluator });
+        expect(r.ok).toBe(true);
+      }
+      const fast = loaded.value.decide(facts, { asOf: 0, explain: false, validate: false });
+      const compiled = loaded.value.decide(facts, {
+        asOf: 0,
+        explain: false,
+        validate: false,
+        evaluator: "compiled",
+      });
+      expect(compiled).toEqual(fast);
+      expect(g.__pwned).toBeUndefined();
+
+      // The source itself: every constant is `K[<n>]`; no payload text appears in it.
+      const ctx: CompileContext = {
+        zone: SHANGHAI,
+        lexicons,
+        rootScope: true,
+        globCache: new Map(),
+        timeCache: new Map(),
+      };
+      const trees = [...usesOf(p), message].map((l) => compileTree(l, "", ctx));
+      const { src, K } = generatedSource(trees, ctx);
+      expectClean(src);
+      expect(K).toContain(p);
+      // The source depends on the shape of the logic only, never on the text of its constants.
+      const shaped = (q: string) =>
+        generatedSource(
+          usesOf(q)
+            .filter((l) => !(typeof l === "object" && l !== null && "n.glob" in l))
+            .map((l) => compileTree(l, "", ctx)),
+          ctx,
+        ).src;
+      expect(shaped(p)).toBe(shaped(benign(p)));
+    }
+  });
+
+  it("keeps numbers out: every number constant goes through K too", () => {
+    for (const x of NUMBERS) {
+      const logic = { "==": [{ var: "n" }, x] } as Logic;
+      const ctx: CompileContext = {
+        zone: SHANGHAI,
+        lexicons: {},
+        rootScope: false,
+        globCache: new Map(),
+        timeCache: new Map(),
+      };
+      const { src, K } = generatedSource([compileTree(logic, "", ctx)], ctx);
+      expectClean(src);
+      expect(src).toBe(generatedSource([compileTree({ "==": [{ var: "n" }, 7] }, "", ctx)], ctx).src);
+      expect(K.some((k) => Object.is(k, x))).toBe(true);
+      expect(compileGeneratedLogic(logic)({ n: x })).toBe(true);
+      expect(compileGeneratedLogic(logic)({ n: 1 })).toBe(x === 1);
+    }
+  });
+
+  it("evaluates injected text as data (standalone logic over injected data)", () => {
+    for (const p of PAYLOADS) {
+      for (const logic of usesOf(p)) {
+        const data = { s: p, items: [p], a: { [p]: 1 }, [p]: p };
+        expect(() => compileGeneratedLogic(logic)(data)).not.toThrow();
+      }
+    }
+    expect(g.__pwned).toBeUndefined();
+  });
+
+  it("checkSource rejects quotes, comments, escapes and identifiers outside the templates", () => {
+    expect(() => checkSource("function f0(d,e){return k0(d,e);}")).not.toThrow();
+    for (const bad of [
+      'return "x";',
+      "return 'x';",
+      "return `x`;",
+      "return 1; // x",
+      "return 1 /* x */;",
+      "return k0[\\u0030];",
+      "return process;",
+      "return globalThis;",
+      "return eval;",
+      "return Function;",
+      "return constructor;",
+      "return k0.constructor;",
+      "return k0$;",
+      "return 1e3-1;",
+    ])
+      expect(() => checkSource(bad), bad).toThrow();
+  });
+});
