@@ -37,6 +37,14 @@ const PEER_FACTORIES: Factory[] = [
       (await import("./norma/implementation.js")).createNormaImplementation({ explain: false }),
   },
   {
+    name: "Norma (compiled)",
+    create: async () =>
+      (await import("./norma/implementation.js")).createNormaImplementation({
+        explain: false,
+        compiled: true,
+      }),
+  },
+  {
     name: "Norma (explanations)",
     create: async () =>
       (await import("./norma/implementation.js")).createNormaImplementation({ explain: true }),

@@ -115,7 +115,7 @@ export interface RuleExplanation {
 export interface EngineInfo {
   name: "norma";
   version: string;
-  evaluator: "fast" | "reference";
+  evaluator: "fast" | "reference" | "compiled";
 }
 
 /**

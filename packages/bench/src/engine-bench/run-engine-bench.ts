@@ -16,7 +16,7 @@ import { median, percentile } from "../harness/stats.js";
 /** One way of calling `decide`. */
 export interface EngineVariant {
   name: string;
-  evaluator: "fast" | "reference";
+  evaluator: "fast" | "reference" | "compiled";
   explain: boolean;
   /** Validate the facts against the schema first (the default of `decide`). */
   validate: boolean;
@@ -25,6 +25,7 @@ export interface EngineVariant {
 /** The variants in table order; ratios are against the first. */
 export const ENGINE_VARIANTS: readonly EngineVariant[] = [
   { name: "fast path", evaluator: "fast", explain: false, validate: false },
+  { name: "compiled (generated code)", evaluator: "compiled", explain: false, validate: false },
   { name: "fast path + explanations", evaluator: "fast", explain: true, validate: false },
   { name: "fast path + facts validation", evaluator: "fast", explain: false, validate: true },
   { name: "reference (json-logic-js)", evaluator: "reference", explain: false, validate: false },

@@ -45,6 +45,8 @@ type NormaRuleId = (typeof NORMA_RULES)[number];
 export interface NormaImplementationOptions {
   /** Decide with full explanations (`explain: true`). */
   explain: boolean;
+  /** Decide with the opt-in generated-code evaluator (`evaluator: "compiled"`). */
+  compiled?: boolean;
 }
 
 /** Creates "Norma (fast path)" or "Norma (explanations)". */
@@ -53,6 +55,7 @@ export function createNormaImplementation(options: NormaImplementationOptions): 
   let position: Record<NormaRuleId, number> | null = null;
   const asOfCache = new Map<string, number>();
   const explain = options.explain;
+  const evaluator = options.compiled ? "compiled" : "fast";
 
   // The as-of instant is the document's own day (engines never read the clock): 00:00 +08:00,
   // the bundle zone, so the policies' `asOf` field and the decision's as-of are the same day.
@@ -67,7 +70,7 @@ export function createNormaImplementation(options: NormaImplementationOptions): 
   };
 
   return {
-    name: explain ? "Norma (explanations)" : "Norma (fast path)",
+    name: explain ? "Norma (explanations)" : options.compiled ? "Norma (compiled)" : "Norma (fast path)",
     load() {
       const built = buildWorkloadBundle();
       if (!built.bundle) {
@@ -89,7 +92,7 @@ export function createNormaImplementation(options: NormaImplementationOptions): 
       position = pos;
     },
     decide(doc: WorkloadFacts): Outcome[] {
-      const result = engine!.decide(doc, { asOf: asOfOf(doc.asOf), explain, validate: false });
+      const result = engine!.decide(doc, { asOf: asOfOf(doc.asOf), explain, validate: false, evaluator });
       if (!result.ok) throw new Error(`Norma refused the document: ${JSON.stringify(result.errors)}`);
       return toWorkloadOutcomes(result.decision, position!);
     },

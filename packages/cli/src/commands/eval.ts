@@ -38,9 +38,9 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text` or `json`");
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, ["fast", "reference"] as const, "fast");
+  const evaluator = parseFormat(v.evaluator, ["fast", "reference", "compiled"] as const, "fast");
   if (!evaluator) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `fast` or `reference`");
+    fail(`unknown evaluator \`${v.evaluator}\``, "use `fast`, `compiled` or `reference`");
     return 2;
   }
   const asOf = parseAsOf(v["as-of"]);

@@ -94,10 +94,9 @@ export async function run(args: string[]): Promise<number> {
       `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
     );
   }
-  const again = engine.decide(facts.value, {
-    asOf: stored.asOf,
-    evaluator: stored.engine?.evaluator === "reference" ? "reference" : "fast",
-  });
+  const recorded = stored.engine?.evaluator;
+  const evaluator = recorded === "reference" || recorded === "compiled" ? recorded : "fast";
+  const again = engine.decide(facts.value, { asOf: stored.asOf, evaluator });
   if (!again.ok) {
     problems.push(
       `the facts are invalid now: ${again.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,

@@ -78,8 +78,8 @@ export interface DecideOptions {
    * - `reference`: json-logic-js plus the `n.*` operations, on a copy of the scope.
    * - `compiled` (opt-in): the closure trees turned into JavaScript source, instantiated once per
    *   engine on first use (`fast/codegen.ts`); no bundle or facts text ever reaches the source.
-   *   Explanations (`explain`) are still made by walking the closure trees, and the decision
-   *   reports `engine.evaluator: "fast"` (same semantics, same results).
+   *   Explanations (`explain`) are still made by walking the closure trees; the decision reports
+   *   `engine.evaluator: "compiled"` and is otherwise identical to the fast path's.
    */
   evaluator?: "fast" | "reference" | "compiled";
   /** Validate the facts first (default true). No decision is ever made from facts that fail. */
@@ -615,7 +615,11 @@ class BundleEngine implements Engine {
       asOf: this.formatAsOf(asOf),
       bundle: this.hash,
       factsHash: explain ? sha256(canonicalJson(facts)) : null,
-      engine: { name: "norma", version: ENGINE_VERSION, evaluator: reference ? "reference" : "fast" },
+      engine: {
+        name: "norma",
+        version: ENGINE_VERSION,
+        evaluator: reference ? "reference" : generated !== null ? "compiled" : "fast",
+      },
       explained: explain,
       outcomes,
       rules,
