@@ -162,7 +162,9 @@ export function escapeString(value: string): string {
     else if (ch === "\t") out += "\\t";
     else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || isBidiControl(cp))
       out += `\\u{${cp.toString(16).toUpperCase()}}`;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\\u{FFFD}";
+    // a lone surrogate cannot be written in UTF-8: it becomes U+FFFD, printed as itself so that a
+    // second format gives the same text (idempotence)
+    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\uFFFD";
     else out += ch;
   }
   return out;
