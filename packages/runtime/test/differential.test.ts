@@ -25,6 +25,7 @@ import {
   strExpr,
 } from "./support/gen-ir.js";
 import { compileGeneratedLogic } from "../src/fast/codegen.js";
+import { STANDARD_OPS } from "../src/engine/check-bundle.js";
 
 const sameEvaluator = (d: Decision) => ({ ...d, engine: { ...d.engine, evaluator: "-" } });
 const withoutExplanations = (d: Decision) => ({
@@ -140,42 +141,9 @@ describe("differential: fast path ≡ compiled ≡ reference", () => {
     );
   });
 
+  // every standard operation, the n.* ops that take arbitrary arguments, and an unknown one
   const OPS = [
-    "==",
-    "===",
-    "!=",
-    "!==",
-    ">",
-    ">=",
-    "<",
-    "<=",
-    "!!",
-    "!",
-    "%",
-    "log",
-    "in",
-    "cat",
-    "substr",
-    "+",
-    "*",
-    "-",
-    "/",
-    "min",
-    "max",
-    "merge",
-    "var",
-    "missing",
-    "missing_some",
-    "if",
-    "?:",
-    "and",
-    "or",
-    "filter",
-    "map",
-    "reduce",
-    "all",
-    "none",
-    "some",
+    ...STANDARD_OPS,
     "n.bind",
     "n.count",
     "n.first",
