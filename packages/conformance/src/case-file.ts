@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { validateCaseFileDocument } from "./case-schema.js";
 import type { Assertion, Case, CaseFileError, CaseLocation, LoadedCaseFile } from "./types.js";
-import { TextPositions, offsetOf } from "./yaml-locate.js";
+import { SourceText } from "@norma/lang";
+import { offsetOf } from "./yaml-locate.js";
 
 /** What the loader checks names against; `null` skips that check. */
 export interface CaseFileContext {
@@ -67,7 +68,7 @@ export function parseCaseFile(
   kind: "domain" | "language" = isLanguageFile(name) ? "language" : "domain",
 ): LoadedCaseFile {
   const lineCounter = new LineCounter();
-  const positions = new TextPositions(text);
+  const positions = new SourceText(name, text);
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const errors: CaseFileError[] = [];
   const at = (pointer: string, atKey = false): CaseLocation => ({

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import { escapeToken, parsePointer } from "./yaml-locate.js";
+import { escapePointerToken, parsePointer } from "@norma/facts";
 
 /** The case-file schema as JSON. */
 export const caseFileSchema = JSON.parse(
@@ -81,7 +81,7 @@ function translate(e: ErrorObject): SchemaProblem {
       const allowed = Object.keys((owner.properties as Record<string, unknown> | undefined) ?? {});
       const s = suggest(name, allowed);
       return {
-        pointer: `${e.instancePath}/${escapeToken(name)}`,
+        pointer: `${e.instancePath}/${escapePointerToken(String(name))}`,
         message: `unknown field \`${name}\``,
         help: s
           ? `did you mean \`${s}\`?`
