@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { loadBundle, type Bundle, type Logic } from "../src/index.js";
-import { checkSource, compileGeneratedLogic, generatedSource } from "../src/fast/codegen.js";
+import { checkSource, compileGeneratedLogic, generatedSource, generateProgram } from "../src/fast/codegen.js";
 import { compileTree, type CompileContext } from "../src/fast/compile.js";
 import { SHANGHAI } from "../src/value/time.js";
 import { withHash } from "./support/fixture-bundle.js";
@@ -155,6 +155,13 @@ describe("compiled evaluator: nothing from a bundle or the facts reaches the gen
           ctx,
         ).src;
       expect(shaped(p)).toBe(shaped(benign(p)));
+      // The whole-bundle program (rule statuses, shared subexpressions) is just as clean.
+      const program = generateProgram(
+        [{ when: trees[0]!, exceptions: trees.slice(1, -1) }],
+        [trees[trees.length - 1]!],
+        ctx,
+      );
+      expectClean(program.src);
     }
   });
 
@@ -206,5 +213,119 @@ describe("compiled evaluator: nothing from a bundle or the facts reaches the gen
       "return 1e3-1;",
     ])
       expect(() => checkSource(bad), bad).toThrow();
+  });
+});
+
+describe("compiled evaluator: subexpressions shared between rules", () => {
+  const anyA = { some: [{ "n.bind": ["$x", { var: "items" }] }, { "==": [{ var: "$x" }, "a"] }] } as Logic;
+  const rule = (i: number, when: Logic, exceptions: Logic[] = []) => ({
+    id: `r${i}`,
+    title: null,
+    policy: "p",
+    norms: [`N-${i}`],
+    citations: [{ source: "S", line: i + 1, quote: "q" }],
+    effective: { from: null, until: null },
+    when,
+    effect: { kind: "flag" as const, label: `l${i}`, value: null, valueType: null, message: null },
+    exceptions: exceptions.map((x, j) => ({
+      id: `r${i}#${j}`,
+      title: null,
+      when: x,
+      norms: [],
+      citations: [],
+      effect: null,
+    })),
+  });
+  const shared = withHash({
+    format: "norma-bundle/1",
+    zone: "Asia/Shanghai",
+    policies: [{ id: "p", title: "shared", file: "p.norma", schema: "facts@1", sources: [] }],
+    rules: [
+      rule(0, anyA),
+      rule(1, { and: [{ var: "flag" }, anyA] } as Logic, [{ "!": [anyA] } as Logic]),
+      rule(2, { "!": [anyA] } as Logic),
+    ],
+    params: [],
+    lexicons: {},
+    spans: {},
+  });
+
+  /** Facts whose `items` field counts how often it is read. */
+  const counting = (items: unknown) => {
+    const facts = { flag: true } as Record<string, unknown>;
+    const reads = { n: 0 };
+    Object.defineProperty(facts, "items", {
+      enumerable: true,
+      get() {
+        reads.n++;
+        return items;
+      },
+    });
+    return { facts, reads };
+  };
+
+  it("computes a condition used by three rules once per decision, and reads the field once", () => {
+    const loaded = loadBundle(shared, { validateFacts: null });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const engine = loaded.value;
+    for (const items of [["b", "a"], ["b"], null]) {
+      const fast = counting(items);
+      const compiled = counting(items);
+      const viaFast = engine.decide(fast.facts, {
+        asOf: 0,
+        explain: false,
+        validate: false,
+        evaluator: "fast",
+      });
+      const viaCompiled = engine.decide(compiled.facts, {
+        asOf: 0,
+        explain: false,
+        validate: false,
+        evaluator: "compiled",
+      });
+      expect(compiled.reads.n).toBe(1);
+      expect(fast.reads.n).toBeGreaterThan(1);
+      const named = (r: typeof viaFast) =>
+        r.ok ? { ...r.decision, engine: { ...r.decision.engine, evaluator: "-" } } : r;
+      expect(named(viaCompiled)).toEqual(named(viaFast));
+      // the next decision starts from an empty cache
+      const again = counting(items === null ? ["a"] : null);
+      const next = engine.decide(again.facts, {
+        asOf: 0,
+        explain: false,
+        validate: false,
+        evaluator: "compiled",
+      });
+      const nextFast = engine.decide(counting(items === null ? ["a"] : null).facts, {
+        asOf: 0,
+        explain: false,
+        validate: false,
+        evaluator: "fast",
+      });
+      expect(named(next)).toEqual(named(nextFast));
+    }
+  });
+
+  it("gives the shared subexpressions slots, and none to subexpressions reading a bound name", () => {
+    const ctx: CompileContext = {
+      zone: SHANGHAI,
+      lexicons: {},
+      rootScope: true,
+      globCache: new Map(),
+      timeCache: new Map(),
+    };
+    const tree = (l: Logic) => compileTree(l, "", ctx);
+    // `$x == "a"` occurs twice but reads the bound `$x`: not shared; `anyA` and `items` are.
+    const program = generateProgram(
+      [
+        { when: tree(anyA), exceptions: [] },
+        { when: tree({ "!": [anyA] } as Logic), exceptions: [] },
+      ],
+      [],
+      ctx,
+    );
+    expect(program.slots).toBe(2);
+    const alone = generateProgram([{ when: tree(anyA), exceptions: [] }], [], ctx);
+    expect(alone.slots).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import type {
   EvidenceRef,
 } from "../decision.js";
 import type { Bundle, IrEffect, IrException, IrRule } from "../ir.js";
-import { generateEvaluators } from "../fast/codegen.js";
+import { generateProgram, UNSET, type Program } from "../fast/codegen.js";
 import {
   compileTree,
   materialize,
@@ -136,17 +136,52 @@ interface CompiledRule {
   sources: Sources;
 }
 
-/** The generated evaluators of one effect (`compiled` evaluator). */
-interface GeneratedEffect {
-  value: Fn | null;
-  message: Fn | null;
+/**
+ * One way a rule can act in a decision: fire (branch 0) or have exception `j` apply (branch 1 + j).
+ * What a decision without explanations hands out for it is made once, at load, and shared.
+ */
+interface Branch {
+  /** The rule's entry in `rules` (frozen; its `because` lists are empty). */
+  entry: RuleExplanation;
+  effect: CompiledEffect | null;
+  sources: Sources;
+  /** The exception's id (`null` for branch 0). */
+  exception: string | null;
+  /** The outcome, when the effect has no value and no message (frozen), else `null`. */
+  constant: Outcome | null;
+  /** The effect's strength in the verdict order (0 without an effect). */
+  strength: number;
 }
 
-/** The generated evaluators of one rule, in the shape of {@link CompiledRule}. */
-interface GeneratedRule {
-  when: Fn;
-  effect: GeneratedEffect;
-  exceptions: Array<{ when: Fn; effect: GeneratedEffect | null }>;
+/** A rule's shared entries for decisions without explanations. */
+interface LeanRule {
+  notInForce: RuleExplanation;
+  notApplicable: RuleExplanation;
+  branches: Branch[];
+}
+
+/** One rule as a decision without explanations runs it, with one kind of evaluator. */
+interface Step {
+  rule: CompiledRule;
+  lean: LeanRule;
+  from: number;
+  until: number;
+  /** The rule's status: 0 not applicable, 1 fired, 2 + j exception `j` applied. Throws as the trees do. */
+  status: Fn;
+  /** Per branch, the effect's value and message evaluators. */
+  value: ReadonlyArray<Fn | null>;
+  message: ReadonlyArray<Fn | null>;
+}
+
+/**
+ * The evaluators of one kind (closures or generated code) in the shape a decision without
+ * explanations runs them: a step per rule.
+ */
+interface RuleRunners {
+  evaluator: "fast" | "compiled";
+  steps: readonly Step[];
+  /** The decision's shared-subexpression cache as it starts (`RootScope.c`; copied per decision). */
+  slots: readonly unknown[];
 }
 
 /** Parameters on a timeline: segment `i` covers `[starts[i], starts[i + 1])`. */
@@ -282,8 +317,12 @@ class BundleEngine implements Engine {
    * same instant, so each is formatted once. Cleared when full.
    */
   private readonly asOfText = new Map<number, string>();
-  /** The compiled evaluator of every tree a decision runs (generated on first use). */
-  private generated: GeneratedRule[] | null = null;
+  /** Per rule, what decisions without explanations share. */
+  private readonly lean: LeanRule[];
+  /** The closures as rule runners (made at load). */
+  private readonly closureRunners: RuleRunners;
+  /** The generated code as rule runners (generated on first use). */
+  private generated: RuleRunners | null = null;
 
   constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
     this.hash = b.hash;
@@ -306,6 +345,8 @@ class BundleEngine implements Engine {
     this.referenceExplainer = new Explainer(spans, (n, d, e) => this.jl.apply(n.logic, materialize(d, e)));
     this.params = this.buildParams(b, diagnostics);
     this.rules = b.rules.map((r, i) => this.compileRule(r, `/rules/${i}`));
+    this.lean = this.rules.map((r) => this.leanRule(r));
+    this.closureRunners = closureRunners(this.rules, this.lean);
     if (options.validateFacts === undefined) {
       b.policies.forEach((p, i) => {
         if (p.schema !== "facts@1") {
@@ -412,32 +453,80 @@ class BundleEngine implements Engine {
     return { starts, fast, reference };
   }
 
-  /** The generated evaluators, rule by rule: generated and instantiated once, on first use. */
-  private generatedRules(): GeneratedRule[] {
+  /** The shared entries and constant outcomes of a rule (see {@link LeanRule}). */
+  private leanRule(r: CompiledRule): LeanRule {
+    const ir = r.ir;
+    const head = { rule: ir.id, policy: ir.policy, title: ir.title };
+    const branch = (
+      status: RuleExplanation["status"],
+      effect: CompiledEffect | null,
+      sources: Sources,
+      x: CompiledException | null,
+    ): Branch => {
+      const entry: RuleExplanation = { ...head, status, because: NO_BECAUSE };
+      if (x !== null) {
+        entry.exception = {
+          id: x.ir.id,
+          title: x.ir.title,
+          norms: x.sources.norms,
+          citations: x.sources.citations,
+          because: NO_BECAUSE,
+        };
+      }
+      const exception = x === null ? null : x.ir.id;
+      const constant =
+        effect !== null && effect.value === null && effect.message === null
+          ? Object.freeze(this.makeOutcome(ir, effect, sources, exception, null, null))
+          : null;
+      const strength = effect === null ? 0 : (EFFECT_STRENGTH[effect.ir.kind] ?? 0);
+      return { entry: Object.freeze(entry), effect, sources, exception, constant, strength };
+    };
+    return {
+      notInForce: Object.freeze({
+        ...head,
+        status: "not-in-force",
+        because: NO_BECAUSE,
+        effective: r.effective,
+      }),
+      notApplicable: Object.freeze({ ...head, status: "not-applicable", because: NO_BECAUSE }),
+      branches: [
+        branch("fired", r.effect, r.sources, null),
+        ...r.exceptions.map((x) => branch("excepted", x.effect, x.sources, x)),
+      ],
+    };
+  }
+
+  /** The generated code as rule runners: generated and instantiated once, on first use. */
+  private generatedRunners(): RuleRunners {
     if (this.generated === null) {
       const roots: CNode[] = [];
-      const effect = (x: CompiledEffect | null) => {
-        if (x?.value) roots.push(x.value);
-        if (x?.message) roots.push(x.message);
+      const at = (n: CNode | null): number => (n === null ? -1 : roots.push(n) - 1);
+      const places = this.rules.map((r) =>
+        [r.effect, ...r.exceptions.map((x) => x.effect)].map((e) => [
+          at(e?.value ?? null),
+          at(e?.message ?? null),
+        ]),
+      );
+      const program: Program = generateProgram(
+        this.rules.map((r) => ({ when: r.when, exceptions: r.exceptions.map((x) => x.when) })),
+        roots,
+        this.ctx,
+      );
+      const pick = (i: number | undefined): Fn | null =>
+        i === undefined || i < 0 ? null : (program.values[i] as Fn);
+      this.generated = {
+        evaluator: "compiled",
+        steps: this.rules.map((r, i) => ({
+          rule: r,
+          lean: this.lean[i] as LeanRule,
+          from: r.from,
+          until: r.until,
+          status: program.status[i] as Fn,
+          value: (places[i] as number[][]).map((p) => pick(p[0])),
+          message: (places[i] as number[][]).map((p) => pick(p[1])),
+        })),
+        slots: new Array<unknown>(program.slots).fill(UNSET),
       };
-      for (const r of this.rules) {
-        roots.push(r.when);
-        effect(r.effect);
-        for (const x of r.exceptions) {
-          roots.push(x.when);
-          effect(x.effect);
-        }
-      }
-      const fns = generateEvaluators(roots, this.ctx);
-      let i = 0;
-      const next = () => fns[i++] as Fn;
-      const genEffect = (x: CompiledEffect | null): GeneratedEffect | null =>
-        x === null ? null : { value: x.value ? next() : null, message: x.message ? next() : null };
-      this.generated = this.rules.map((r) => ({
-        when: next(),
-        effect: genEffect(r.effect) as GeneratedEffect,
-        exceptions: r.exceptions.map((x) => ({ when: next(), effect: genEffect(x.effect) })),
-      }));
     }
     return this.generated;
   }
@@ -513,35 +602,130 @@ class BundleEngine implements Engine {
       ]);
     }
     const seg = this.segment(asOf);
+    if (!explain && !reference) {
+      const runners = options.evaluator === "compiled" ? this.generatedRunners() : this.closureRunners;
+      return this.decideLean(facts, asOf, seg, runners, warnings);
+    }
+    return this.decideExplained(facts, asOf, seg, options, explain, warnings);
+  }
+
+  /**
+   * A decision without explanations, by the closures or the generated code: a status per rule,
+   * then the entries and constant outcomes made at load (shared, frozen); only outcomes with a
+   * value or a message, and errors, are made per decision.
+   */
+  private decideLean(
+    facts: object,
+    asOf: number,
+    seg: number,
+    runners: RuleRunners,
+    warnings: DecideError[],
+  ): DecideResult {
+    const slots = runners.slots;
+    const root = new RootScope(
+      facts,
+      asOf,
+      this.params.fast[seg],
+      this.lexicons,
+      slots.length === 0 ? undefined : slots.slice(),
+    );
+    const steps = runners.steps;
+    const n = steps.length;
+    const rules = new Array<RuleExplanation>(n);
+    const outcomes: Outcome[] = [];
+    let strength = 0;
+    for (let ri = 0; ri < n; ri++) {
+      const step = steps[ri] as Step;
+      const lean = step.lean;
+      if (!(step.from <= asOf && asOf < step.until)) {
+        rules[ri] = lean.notInForce;
+        continue;
+      }
+      let code: number;
+      try {
+        code = step.status(root, null) as number;
+      } catch (e) {
+        rules[ri] = { ...lean.notApplicable, status: "error", error: errorMessage(e) };
+        continue;
+      }
+      if (code === 0) {
+        rules[ri] = lean.notApplicable;
+        continue;
+      }
+      const branch = lean.branches[code - 1] as Branch;
+      let entry = branch.entry;
+      const effect = branch.effect;
+      if (effect !== null) {
+        let outcome = branch.constant;
+        if (outcome === null) {
+          const valueFn = step.value[code - 1] as Fn | null;
+          const messageFn = step.message[code - 1] as Fn | null;
+          let value: unknown = null;
+          let message: unknown = null;
+          try {
+            if (valueFn !== null) value = valueFn(root, null);
+            if (messageFn !== null) message = messageFn(root, null);
+          } catch (e) {
+            entry = { ...entry, error: errorMessage(e) };
+          }
+          outcome = this.makeOutcome(step.rule.ir, effect, branch.sources, branch.exception, value, message);
+        }
+        outcomes.push(outcome);
+        if (branch.strength > strength) strength = branch.strength;
+      }
+      rules[ri] = entry;
+    }
+    const decision: Decision = {
+      format: "norma-decision/1",
+      verdict: VERDICT_BY_STRENGTH[strength] as Verdict,
+      asOf: this.formatAsOf(asOf),
+      bundle: this.hash,
+      factsHash: null,
+      engine: runners.evaluator === "compiled" ? ENGINE_COMPILED : ENGINE_FAST,
+      explained: false,
+      outcomes,
+      rules,
+    };
+    return { ok: true, decision, warnings, errors: NO_ERRORS };
+  }
+
+  /** A decision with explanations (any evaluator), or by the reference. */
+  private decideExplained(
+    facts: object,
+    asOf: number,
+    seg: number,
+    options: DecideOptions,
+    explain: boolean,
+    warnings: DecideError[],
+  ): DecideResult {
+    const reference = options.evaluator === "reference";
+    // The generated code computes the effects' values; explanations walk the closure trees.
+    const runners = options.evaluator === "compiled" ? this.generatedRunners() : null;
     // The fast path reads the facts in place; the reference gets the scope as one object.
     const root = new RootScope(
       facts,
       asOf,
       (reference ? this.params.reference : this.params.fast)[seg],
       this.lexicons,
+      runners === null || runners.slots.length === 0 ? undefined : runners.slots.slice(),
     );
     const scope: unknown = reference ? root.materialized() : root;
 
     const jl = this.jl;
-    const generated = options.evaluator === "compiled" ? this.generatedRules() : null;
-    // `g`: the tree's generated evaluator, given (and used) only with the `compiled` evaluator.
-    const evaluate: (n: CNode, g: Fn | null) => unknown = reference
+    const evaluate: (n: CNode) => unknown = reference
       ? (n) => jl.apply(n.logic, scope)
-      : generated !== null
-        ? (_n, g) => (g as Fn)(scope, null)
-        : (n) => n.fn(scope, null);
+      : (n) => n.fn(scope, null);
     const explainer = reference ? this.referenceExplainer : this.fastExplainer;
     if (explain) explainer.begin();
     const test = explain
-      ? (n: CNode, _g: Fn | null, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
-      : (n: CNode, g: Fn | null) => truthy(evaluate(n, g));
+      ? (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
+      : (n: CNode) => truthy(evaluate(n));
 
     const outcomes: Outcome[] = [];
     const rules: RuleExplanation[] = [];
     let strength = 0;
     for (let ri = 0; ri < this.rules.length; ri++) {
       const r = this.rules[ri] as CompiledRule;
-      const gr = generated === null ? null : (generated[ri] as GeneratedRule);
       const ir = r.ir;
       const entry: RuleExplanation = {
         rule: ir.id,
@@ -557,17 +741,16 @@ class BundleEngine implements Engine {
         continue;
       }
       let applied: CompiledException | null = null;
-      let appliedGen: GeneratedEffect | null = null;
+      let branch = 0;
       let appliedBecause: Because[] = NO_BECAUSE;
       try {
-        if (!test(r.when, gr === null ? null : gr.when, entry.because)) continue;
+        if (!test(r.when, entry.because)) continue;
         for (let xi = 0; xi < r.exceptions.length; xi++) {
           const x = r.exceptions[xi] as CompiledException;
-          const gx = gr === null ? null : (gr.exceptions[xi] as GeneratedRule["exceptions"][number]);
           const because: Because[] = explain ? [] : NO_BECAUSE;
-          if (test(x.when, gx === null ? null : gx.when, because)) {
+          if (test(x.when, because)) {
             applied = x;
-            appliedGen = gx === null ? null : gx.effect;
+            branch = xi + 1;
             appliedBecause = because;
             break;
           }
@@ -578,9 +761,7 @@ class BundleEngine implements Engine {
         continue;
       }
       let effect: CompiledEffect | null;
-      let effectGen: GeneratedEffect | null;
       if (applied !== null) {
-        effectGen = appliedGen;
         entry.status = "excepted";
         entry.exception = {
           id: applied.ir.id,
@@ -593,17 +774,31 @@ class BundleEngine implements Engine {
       } else {
         entry.status = "fired";
         effect = r.effect;
-        effectGen = gr === null ? null : gr.effect;
       }
       if (effect === null) continue;
-      const outcome = this.outcome(
+      let value: unknown = null;
+      let message: unknown = null;
+      try {
+        if (runners !== null) {
+          const step = runners.steps[ri] as Step;
+          const valueFn = step.value[branch] as Fn | null;
+          const messageFn = step.message[branch] as Fn | null;
+          if (valueFn !== null) value = valueFn(root, null);
+          if (messageFn !== null) message = messageFn(root, null);
+        } else {
+          if (effect.value !== null) value = evaluate(effect.value);
+          if (effect.message !== null) message = evaluate(effect.message);
+        }
+      } catch (e) {
+        entry.error = errorMessage(e);
+      }
+      const outcome = this.makeOutcome(
         ir,
         effect,
         (applied ?? r).sources,
         applied?.ir.id ?? null,
-        evaluate,
-        effectGen,
-        entry,
+        value,
+        message,
       );
       if (explain) outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
       outcomes.push(outcome);
@@ -618,7 +813,7 @@ class BundleEngine implements Engine {
       engine: {
         name: "norma",
         version: ENGINE_VERSION,
-        evaluator: reference ? "reference" : generated !== null ? "compiled" : "fast",
+        evaluator: reference ? "reference" : runners !== null ? "compiled" : "fast",
       },
       explained: explain,
       outcomes,
@@ -638,23 +833,15 @@ class BundleEngine implements Engine {
     return text;
   }
 
-  private outcome(
+  /** An outcome of `effect`, whose value and message (`null`: none) are computed. */
+  private makeOutcome(
     rule: IrRule,
     effect: CompiledEffect,
     sources: Sources,
     exception: string | null,
-    evaluate: (n: CNode, g: Fn | null) => unknown,
-    gen: GeneratedEffect | null,
-    entry: RuleExplanation,
+    value: unknown,
+    message: unknown,
   ): Outcome {
-    let value: unknown = null;
-    let message: unknown = null;
-    try {
-      if (effect.value !== null) value = evaluate(effect.value, gen === null ? null : gen.value);
-      if (effect.message !== null) message = evaluate(effect.message, gen === null ? null : gen.message);
-    } catch (e) {
-      entry.error = errorMessage(e);
-    }
     const valueType = effect.ir.valueType;
     return {
       rule: rule.id,
@@ -680,6 +867,45 @@ class BundleEngine implements Engine {
     };
   }
 }
+
+/** The closures as rule runners (see {@link RuleRunners}). */
+function closureRunners(rules: readonly CompiledRule[], lean: readonly LeanRule[]): RuleRunners {
+  const fnOf = (n: CNode | null | undefined): Fn | null => (n === null || n === undefined ? null : n.fn);
+  return {
+    evaluator: "fast",
+    steps: rules.map((r, i): Step => {
+      const when = r.when.fn;
+      const xs = r.exceptions.map((x) => x.when.fn);
+      const effects = [r.effect, ...r.exceptions.map((x) => x.effect)];
+      return {
+        rule: r,
+        lean: lean[i] as LeanRule,
+        from: r.from,
+        until: r.until,
+        status: (d) => {
+          if (!truthy(when(d, null))) return 0;
+          for (let j = 0; j < xs.length; j++) if (truthy((xs[j] as Fn)(d, null))) return j + 2;
+          return 1;
+        },
+        value: effects.map((e) => fnOf(e?.value)),
+        message: effects.map((e) => fnOf(e?.message)),
+      };
+    }),
+    slots: [],
+  };
+}
+
+const ENGINE_FAST: Decision["engine"] = Object.freeze({
+  name: "norma",
+  version: ENGINE_VERSION,
+  evaluator: "fast",
+});
+const ENGINE_COMPILED: Decision["engine"] = Object.freeze({
+  name: "norma",
+  version: ENGINE_VERSION,
+  evaluator: "compiled",
+});
+const NO_ERRORS = Object.freeze([]) as unknown as [];
 
 /** At most this many evidence places per outcome. */
 const MAX_EVIDENCE = 8;

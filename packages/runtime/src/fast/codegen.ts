@@ -95,6 +95,7 @@ const TEMPLATE_WORDS = new Set([
   "o",
   "fr",
   "push",
+  "c",
 ]);
 
 /** The deepest expression generated (and the longest path walked inline); deeper keeps closures. */
@@ -114,6 +115,8 @@ export function checkSource(src: string): void {
       throw new Error("generated source holds an identifier outside the templates");
   }
 }
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 function isScalar(x: unknown): boolean {
   return x === null || typeof x === "string" || typeof x === "number" || typeof x === "boolean";
@@ -242,6 +245,81 @@ interface FnState {
   temps: number;
 }
 
+/**
+ * The value of a slot of a decision's shared-subexpression cache (`RootScope.c`) not computed yet.
+ * A symbol: no value of the IR is ever one.
+ */
+export const UNSET: unique symbol = Symbol("unset");
+
+/** What a subtree reads from the scope besides the root: see {@link freeNames}. */
+type Free = ReadonlySet<string> | "all" | "impure";
+
+const freeCache = new WeakMap<CNode, Free>();
+
+function union(a: Free, b: Free): Free {
+  if (a === "impure" || b === "impure") return "impure";
+  if (a === "all" || b === "all") return "all";
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  return new Set([...a, ...b]);
+}
+
+function without(a: Free, name: string): Free {
+  if (typeof a === "string" || !a.has(name)) return a;
+  const out = new Set(a);
+  out.delete(name);
+  return out;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The first path segments of the `var`s in `n` not bound inside `n` (names read from the
+ * enclosing scope: the root, or an enclosing bind); `"all"` when `n` reads the scope as a whole (a
+ * computed or empty `var` path, `missing`, a `filter` over a bind, whose results are scope
+ * copies); `"impure"` when evaluating it has an effect (`log`).
+ */
+function freeNames(n: CNode): Free {
+  const hit = freeCache.get(n);
+  if (hit !== undefined) return hit;
+  let out: Free = NONE;
+  const op = n.op;
+  const q = n.quant;
+  if (n.isConst) out = NONE;
+  else if (op === "log") out = "impure";
+  else if (op === "var") {
+    const k = n.kids[0];
+    if (
+      n.kids.length > 2 ||
+      k === undefined ||
+      !k.isConst ||
+      (typeof k.value !== "string" && typeof k.value !== "number") ||
+      k.value === ""
+    )
+      out = "all";
+    else {
+      out = new Set([String(k.value).split(".")[0] as string]);
+      for (const x of n.kids.slice(1)) out = union(out, freeNames(x));
+    }
+  } else if (op === "missing" || op === "missing_some" || op === "n.bind") out = "all";
+  else if (q !== null) {
+    if (q.kind === "reduce" || q.bind === null) {
+      // The body runs on the elements (or `{current, accumulator}`), never on the scope.
+      out = freeNames(q.list);
+      for (const x of n.kids.slice(2)) out = union(out, freeNames(x));
+    } else if (q.kind === "filter") out = "all";
+    else {
+      const fq = q.list.quant;
+      if (q.kind === "map" && fq !== null && fq.kind === "filter" && fq.bind === q.bind) {
+        // map over filter over a bind (compile.ts's compileMapOfFilter): the filter's copies never escape.
+        out = union(freeNames(fq.list), without(union(freeNames(fq.body), freeNames(q.body)), q.bind));
+      } else out = union(freeNames(q.list), without(freeNames(q.body), q.bind));
+    }
+  } else for (const x of n.kids) out = union(out, freeNames(x));
+  freeCache.set(n, out);
+  return out;
+}
+
 class Generator {
   readonly K: unknown[] = [];
   private readonly byRef = new Map<unknown, number>();
@@ -249,9 +327,36 @@ class Generator {
   private fnCount = 0;
 
   private readonly zoned: Record<string, (...args: unknown[]) => unknown>;
+  /** Shared subexpressions seen (counting pass), by key. */
+  readonly seen = new Map<string, number>();
+  private readonly keys = new WeakMap<CNode, string>();
 
-  constructor(private readonly ctx: CompileContext) {
+  /**
+   * `shared`: the cache slot of each shared subexpression (by key), for the emitting pass; `null`
+   * generates without a cache (and counts what could be shared).
+   */
+  constructor(
+    private readonly ctx: CompileContext,
+    private readonly shared: ReadonlyMap<string, number> | null = null,
+  ) {
     this.zoned = zoneOps(ctx.zone);
+  }
+
+  /**
+   * The key of `n` when its value is the same wherever it is evaluated in one decision: an
+   * operation in the root scope that reads no name an enclosing bind binds, and has no effect.
+   */
+  private sharedKey(n: CNode, s: Scope): string | null {
+    if (!this.ctx.rootScope || !s.rootish || n.op === null || n.op === "var") return null;
+    const free = freeNames(n);
+    if (free === "impure") return null;
+    if (free === "all" ? s.bound.length > 0 : s.bound.some((b) => free.has(b))) return null;
+    let key = this.keys.get(n);
+    if (key === undefined) {
+      key = JSON.stringify(n.logic);
+      this.keys.set(n, key);
+    }
+    return key;
   }
 
   /** The generated name of constant `v` in `K`. */
@@ -305,12 +410,45 @@ class Generator {
   expr(n: CNode, s: Scope, st: FnState): string {
     if (n.isConst) return this.k(n.value);
     if (this.depth >= MAX_NESTING) return this.delegate(n);
+    const key = this.sharedKey(n, s);
     this.depth++;
+    let out: string;
     try {
-      return this.exprInner(n, s, st);
+      out = this.exprInner(n, s, st);
     } finally {
       this.depth--;
     }
+    return key === null ? out : this.cached(key, out, st);
+  }
+
+  /**
+   * `code` (whose value is the same wherever it is evaluated in one decision, under `key`) computed
+   * at most once per decision when `key` is shared; counts `key` in the counting pass. A throw
+   * leaves the slot unset, so the next use throws the same.
+   */
+  private cached(key: string, code: string, st: FnState): string {
+    if (this.shared === null) {
+      this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
+      return code;
+    }
+    const slot = this.shared.get(key);
+    if (slot === undefined) return code;
+    const t = this.temp(st);
+    return `((${t}=d.c[${slot}])!==${this.k(UNSET)}?${t}:(d.c[${slot}]=${code}))`;
+  }
+
+  /**
+   * A function giving a rule's status in a decision: 0 when `when` does not hold, else 2 + j for
+   * the first exception `j` whose condition holds, else 1 (fired). Throws what the trees throw.
+   */
+  status(when: CNode, exceptions: readonly CNode[]): string {
+    return this.fn((st) => {
+      let body = `if(!${this.truthy(this.expr(when, TOP, st))})return 0;`;
+      exceptions.forEach((x, j) => {
+        body += `if(${this.truthy(this.expr(x, TOP, st))})return ${j + 2};`;
+      });
+      return `${body}return 1;`;
+    });
   }
 
   private exprInner(n: CNode, s: Scope, st: FnState): string {
@@ -364,7 +502,8 @@ class Generator {
       }
       case "n.count": {
         const x = kids[0];
-        if (kids.length !== 1 || x === undefined || x.op === "filter") return this.delegate(n);
+        if (kids.length !== 1 || x === undefined) return this.delegate(n);
+        if (x.op === "filter") return this.countOfFilter(n, x, s);
         return `${this.k(opCount)}(${this.expr(x, s, st)})`;
       }
       case "n.glob": {
@@ -460,6 +599,20 @@ class Generator {
     return `${loop}(d,e)`;
   }
 
+  /** `n.count` of `filter` over a bind (compile.ts's count loop); any other filter keeps its closure. */
+  private countOfFilter(n: CNode, x: CNode, s: Scope): string {
+    const q = x.quant;
+    const name = q?.bind ?? null;
+    if (q === null || q.kind !== "filter" || name === null) return this.delegate(n);
+    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
+    const P = this.root(q.body, inner);
+    const loop = this.fn((lst) => {
+      const list = this.expr(q.list, s, lst);
+      return `const xs=${list};if(!${this.k(isArray)}(xs))return 0;let o=0;for(let i=0;i<xs.length;i++)if(${this.k(std.truthy)}(${P}(d,{name:${this.k(name)},v:xs[i],up:e})))o++;return o;`;
+    });
+    return `${loop}(d,e)`;
+  }
+
   /**
    * `{"map": [{"filter": [{"n.bind": [name, list]}, P]}, V]}` (compile.ts's compileMapOfFilter); any
    * other `map` keeps its closure.
@@ -479,13 +632,28 @@ class Generator {
       !isLogic(first) ||
       Object.keys(first)[0] !== "filter"
     )
-      return this.delegate(n);
+      return this.plainMap(n, s);
     const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
     const P = this.root(fq.body, inner);
     const V = this.root(q.body, inner);
     const loop = this.fn((lst) => {
       const list = this.expr(fq.list, s, lst);
       return `const xs=${list};const o=[];if(!${this.k(isArray)}(xs))return o;for(let i=0;i<xs.length;i++){const fr={name:${this.k(name)},v:xs[i],up:e};if(${this.k(std.truthy)}(${P}(d,fr)))o.push(${V}(d,fr));}return o;`;
+    });
+    return `${loop}(d,e)`;
+  }
+
+  /** `map` over a bind (compile.ts's bind loop); a `map` over the elements keeps its closure. */
+  private plainMap(n: CNode, s: Scope): string {
+    const q = n.quant;
+    const name = q?.bind ?? null;
+    if (q === null || name === null || n.kids.length !== 2) return this.delegate(n);
+    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
+    const V = this.root(q.body, inner);
+    const call = `${V}(d,{name:${this.k(name)},v:xs[i],up:e})`;
+    const loop = this.fn((lst) => {
+      const list = this.expr(q.list, s, lst);
+      return `const xs=${list};if(!${this.k(isArray)}(xs))return [];const o=[];for(let i=0;i<xs.length;i++)o.push(${call});return o;`;
     });
     return `${loop}(d,e)`;
   }
@@ -533,7 +701,11 @@ class Generator {
       else if (first === "$lex") head = "d.lexicons";
       else {
         const key = this.k(first);
-        head = `(${this.k(Object.prototype.propertyIsEnumerable)}.call(d.facts,${key})?d.facts[${key}]:undefined)`;
+        head = this.cached(
+          `\0${first}`,
+          `(${this.k(propertyIsEnumerable)}.call(d.facts,${key})?d.facts[${key}]:undefined)`,
+          st,
+        );
       }
       return `(${pre}(${t}=${head}),${t}===undefined?${nf}:${this.walk(t, segs, 1, nf)})`;
     }
@@ -557,6 +729,65 @@ export function generateEvaluators(roots: readonly CNode[], ctx: CompileContext)
   // eslint-disable-next-line no-new-func -- the INVARIANT above: no bundle or facts text in `src`
   const factory = new Function("K", src) as (K: readonly unknown[]) => Fn[];
   return factory(g.K);
+}
+
+/** A rule for {@link generateProgram}: its condition and its exceptions' conditions, in order. */
+export interface ProgramRule {
+  readonly when: CNode;
+  readonly exceptions: readonly CNode[];
+}
+
+/** The generated evaluators of a bundle (see {@link generateProgram}). */
+export interface Program {
+  /**
+   * Per rule, its status in a decision: 0 when its condition does not hold, 1 when it fires, 2 + j
+   * when exception `j` applies. Called with the decision's RootScope (whose `c` holds `slots`
+   * entries, all {@link UNSET}) and `null`; throws what the trees throw.
+   */
+  readonly status: readonly Fn[];
+  /** One evaluator per value root, in order (effect values and messages). */
+  readonly values: readonly Fn[];
+  /** How many subexpressions are shared between trees: the length of `RootScope.c`. */
+  readonly slots: number;
+  /** The source, for tests and tools. */
+  readonly src: string;
+}
+
+function programSource(
+  rules: readonly ProgramRule[],
+  values: readonly CNode[],
+  ctx: CompileContext,
+  shared: ReadonlyMap<string, number> | null,
+): { g: Generator; src: string } {
+  const g = new Generator(ctx, shared);
+  const status = rules.map((r) => g.status(r.when, r.exceptions));
+  const vals = values.map((v) => g.root(v, TOP));
+  return { g, src: g.source([`[${status.join(",")}]`, `[${vals.join(",")}]`]) };
+}
+
+/**
+ * Generates and instantiates (with one `new Function`) the evaluators of a bundle: a status
+ * function per rule and an evaluator per value root, all compiled with `ctx` (which must have
+ * `rootScope`). A subexpression that occurs more than once in the root scope (the same condition
+ * in three rules, a `let` read by a condition and a value) is computed at most once per decision,
+ * in a slot of `RootScope.c`: two passes, the first counts the occurrences.
+ */
+export function generateProgram(
+  rules: readonly ProgramRule[],
+  values: readonly CNode[],
+  ctx: CompileContext,
+): Program {
+  if (!ctx.rootScope) throw new Error("generateProgram needs a root-scope context");
+  const counted = programSource(rules, values, ctx, null).g.seen;
+  const shared = new Map<string, number>();
+  for (const [key, count] of counted) if (count > 1) shared.set(key, shared.size);
+  const { g, src } = programSource(rules, values, ctx, shared);
+  checkSource(src);
+  // INVARIANT: as in generateEvaluators (checkSource above).
+  // eslint-disable-next-line no-new-func -- the INVARIANT of this module: no bundle or facts text in `src`
+  const factory = new Function("K", src) as (K: readonly unknown[]) => [Fn[], Fn[]];
+  const [status, vals] = factory(g.K);
+  return { status, values: vals, slots: shared.size, src };
 }
 
 /** The generated source for `roots` (for tests and tools); the same text `generateEvaluators` runs. */

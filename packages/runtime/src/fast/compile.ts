@@ -206,6 +206,9 @@ function ownEnum(data: unknown, key: string): unknown {
   return propertyIsEnumerable.call(data, key) ? (data as Record<string, unknown>)[key] : undefined;
 }
 
+/** The cache of a decision without shared subexpressions (never written to). */
+const NO_SLOTS: unknown[] = [];
+
 /**
  * The data at the top of a decision's trees when compiled with `rootScope`: the facts, read in
  * place (no copy per decision), and the reserved names `$asOf`, `$p` and `$lex`.
@@ -227,6 +230,11 @@ export class RootScope {
     readonly params: unknown,
     /** `$lex`: the lexicons. */
     readonly lexicons: unknown,
+    /**
+     * The decision's cache of shared subexpressions (generated code only, `fast/codegen.ts`): one
+     * slot per subexpression, `UNSET` until computed.
+     */
+    readonly c: unknown[] = NO_SLOTS,
   ) {}
 
   /** `scope[key]` on the materialized scope (`undefined` when absent). */

@@ -32,8 +32,13 @@ export function isFormatType(type: unknown): type is string {
   return FORMAT_TYPES.includes(t) || t.startsWith("{");
 }
 
+/** `1234567` as `1,234,567` (digits only). */
 function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const n = digits.length;
+  if (n <= 3) return digits;
+  let out = digits.slice(0, ((n - 1) % 3) + 1);
+  for (let i = out.length; i < n; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return out;
 }
 
 /** Integer fen as `¥12,345.60` (`-¥0.05` below zero); `null` unless a safe integer. */

@@ -562,3 +562,22 @@ export const bundleOf = (when: fc.Arbitrary<Logic>): fc.Arbitrary<Bundle> =>
 
 /** A bundle of generated rules over any generated condition. */
 export const bundle: fc.Arbitrary<Bundle> = bundleOf(condition);
+
+/**
+ * A bundle whose rules' conditions are made of the same two generated conditions (alone, negated,
+ * combined), so that subexpressions repeat within and across rules: what the compiled evaluator
+ * computes once per decision.
+ */
+export const sharedBundle: fc.Arbitrary<Bundle> = fc
+  .tuple(condition, condition)
+  .chain(([a, b]) =>
+    bundleOf(
+      fc.constantFrom<Logic>(
+        a,
+        b,
+        { and: [a, b] } as Logic,
+        { or: [b, { "!": [a] }] } as Logic,
+        { if: [a, b, { "!": [b] }] } as Logic,
+      ),
+    ),
+  );
