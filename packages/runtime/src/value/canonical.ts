@@ -6,17 +6,24 @@
  * (shortest round-trip numbers; `-0` as `0`). A `Rational` is written as its decimal string.
  * Members whose value is `undefined` are left out, as `JSON.stringify` does.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 
 /** The canonical JSON text of `value` (see the module comment). */
 export function canonicalJson(value: unknown): string {
   return write(value);
 }
 
+/** Characters `JSON.stringify` escapes in a string: a string without them is written as is. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 function write(value: unknown): string {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return str(value);
     case "number":
       // For finite numbers String() is JSON.stringify (shortest round trip, -0 as 0).
       return Number.isFinite(value) ? String(value) : "null";
@@ -34,13 +41,20 @@ function write(value: unknown): string {
         return out + "]";
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
+      const keys = Object.keys(obj);
+      for (let i = 1; i < keys.length; i++) {
+        if ((keys[i - 1] as string) > (keys[i] as string)) {
+          keys.sort();
+          break;
+        }
+      }
       let out = "{";
       let first = true;
-      for (const k of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
         const v = obj[k];
         if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
-        out += (first ? "" : ",") + JSON.stringify(k) + ":" + write(v);
+        out += (first ? "" : ",") + str(k) + ":" + write(v);
         first = false;
       }
       return out + "}";
@@ -52,7 +66,12 @@ function write(value: unknown): string {
 
 /** `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256(text: string): string {
-  return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
+  // `crypto.hash` (one call, no Hash object) where this Node has it (20.12+), else createHash.
+  const hex =
+    typeof oneShotHash === "function"
+      ? oneShotHash("sha256", text, "hex")
+      : createHash("sha256").update(text, "utf8").digest("hex");
+  return `sha256:${hex}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
@@ -18,7 +20,38 @@ describe("canonical JSON", () => {
     expect(canonicalJson(Rational.small(1, 8))).toBe('"0.125"');
   });
 
+  it("equals JSON.stringify of a key-sorted copy (property: escapes, lone surrogates, odd keys)", () => {
+    const sortedCopy = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(sortedCopy);
+      if (v === null || typeof v !== "object") return v;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) out[k] = sortedCopy((v as Record<string, unknown>)[k]);
+      return out;
+    };
+    const text = fc.string({ unit: fc.constantFrom("a", "é", '"', "\\", "\n", "\u0001", "\ud800", "\udc00", "😀", "报") });
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        text,
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("value")),
+        fc.dictionary(text, tie("value")),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(v)).toBe(JSON.stringify(sortedCopy(v)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("hashes with a sha256: prefix", () => {
+    for (const t of ["", "报备", "\ud800", "x".repeat(10_000)])
+      expect(sha256(t)).toBe(`sha256:${createHash("sha256").update(t, "utf8").digest("hex")}`);
     expect(sha256("")).toBe("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   });
 
