@@ -354,7 +354,7 @@ describe("norma batch", () => {
       asOfMs: Date.parse("2026-11-21T00:00:00+08:00"),
       asOf: "2026-11-20T16:00:00.000Z",
       explain: false,
-      evaluator: "fast",
+      evaluator: "compiled",
       outputForm: "full",
       ordered: true,
       linesDone: 10,

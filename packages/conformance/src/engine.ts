@@ -9,9 +9,10 @@ import { join, resolve } from "node:path";
 import { buildBundle, findPolicyFiles, type CheckedPolicy } from "@norma/compiler";
 import * as lang from "@norma/lang";
 import type { Diagnostic } from "@norma/lang";
-import type { Bundle } from "@norma/runtime";
+import type { Bundle, Decision as RuntimeDecision } from "@norma/runtime";
 import * as runtime from "@norma/runtime";
 import type { EvaluatorName } from "./types.js";
+import { jsonEqual } from "./assertions.js";
 
 /** One outcome of a decision, as the runtime reports it. */
 export interface DecisionOutcome {
@@ -143,6 +144,24 @@ const CITATION_CODES = new Set([
   "check/quote-not-found",
 ]);
 
+/** What a decision without explanations must share with the explained one (no `because`, no evidence, no facts hash). */
+function withoutExplanations(d: RuntimeDecision): unknown {
+  return {
+    verdict: d.verdict,
+    asOf: d.asOf,
+    bundle: d.bundle,
+    engine: d.engine,
+    outcomes: d.outcomes.map((o) => ({ ...o, evidence: [] })),
+    rules: d.rules.map((r) => ({
+      rule: r.rule,
+      status: r.status,
+      exception: r.exception?.id ?? null,
+      effective: r.effective ?? null,
+      error: r.error ?? null,
+    })),
+  };
+}
+
 /** The real engine: @norma/compiler builds, @norma/runtime decides. */
 export function realEngine(): EngineAdapter {
   let scratch: string | null = null;
@@ -222,6 +241,28 @@ export function realEngine(): EngineAdapter {
         engine: {
           decide(facts, { asOf, evaluator }) {
             const r = engine.decide(facts, { asOf, evaluator, explain: true, strict: true });
+            if (r.ok && evaluator === "compiled") {
+              // The compiled evaluator decides without explanations on its own path (generated
+              // status functions, shared entries): every case checks it against the explained decision.
+              const quick = engine.decide(facts, { asOf, evaluator, explain: false, strict: true });
+              const mismatch = quick.ok
+                ? jsonEqual(withoutExplanations(quick.decision), withoutExplanations(r.decision))
+                  ? null
+                  : "its decision differs"
+                : "it refused the facts";
+              if (mismatch !== null) {
+                return {
+                  ok: false,
+                  errors: [
+                    {
+                      pointer: "",
+                      code: "engine/quick-mismatch",
+                      message: `the compiled evaluator without explanations disagrees with its explained decision: ${mismatch}`,
+                    },
+                  ],
+                };
+              }
+            }
             if (r.ok) return { ok: true, decision: r.decision };
             return {
               ok: false,

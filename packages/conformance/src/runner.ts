@@ -451,12 +451,15 @@ function decideAll(
     }
   }
   let disagreement: AssertionFailure | null = null;
-  const [a, b] = evaluators;
-  if (a && b && results.has(a) && results.has(b)) {
+  const [a, ...others] = evaluators;
+  for (const b of others) {
+    if (a === undefined || !results.has(a) || !results.has(b)) continue;
     const x = comparableDecision(results.get(a)!);
     const y = comparableDecision(results.get(b)!);
-    if (!jsonEqual(x, y))
+    if (!jsonEqual(x, y)) {
       disagreement = caseProblem(`the ${a} and ${b} evaluators disagree`, { [a]: x }, { [b]: y });
+      break;
+    }
   }
   return { results, disagreement };
 }

@@ -15,7 +15,7 @@ export const RULE_STATUSES = ["fired", "not-applicable", "excepted", "not-in-for
 export type RuleStatus = (typeof RULE_STATUSES)[number];
 
 /** The evaluators of the runtime; every case runs on each selected one. */
-export type EvaluatorName = "fast" | "reference";
+export type EvaluatorName = "compiled" | "fast" | "reference";
 
 /** Where a thing stands in a case file: 1-based line and column (code points) plus its JSON pointer. */
 export interface CaseLocation {

@@ -64,8 +64,8 @@ function readOptions(body: Record<string, unknown>, base: string): DecideOptions
     }
   }
   if (body.evaluator !== undefined) {
-    if (body.evaluator !== "fast" && body.evaluator !== "reference") {
-      return error(400, "bad-request", "`evaluator` must be `fast` or `reference`", {
+    if (body.evaluator !== "compiled" && body.evaluator !== "fast" && body.evaluator !== "reference") {
+      return error(400, "bad-request", "`evaluator` must be `compiled`, `fast` or `reference`", {
         pointer: `${base}/evaluator`,
       });
     }

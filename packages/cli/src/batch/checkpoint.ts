@@ -32,7 +32,7 @@ export interface Checkpoint {
   asOfMs: number;
   asOf: string;
   explain: boolean;
-  evaluator: "fast" | "reference";
+  evaluator: "compiled" | "fast" | "reference";
   outputForm: "full" | "compact";
   /** True when output lines are in input order. */
   ordered: boolean;

@@ -17,7 +17,7 @@ export interface DecideSettings {
   /** Record why each rule decided as it did (slower; default false). */
   explain: boolean;
   /** Which evaluator runs the rules. */
-  evaluator: "fast" | "reference";
+  evaluator: "compiled" | "fast" | "reference";
   /**
    * `full`: the decision document as `norma eval --format json` gives it, plus `line`.
    * `compact`: `line`, `verdict`, `asOf`, `bundle` and each outcome's `rule`, `effect`, `label`,

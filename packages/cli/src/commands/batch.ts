@@ -1,6 +1,6 @@
 /**
  * `norma batch --policies DIR|BUNDLE --in FILE|- [--out FILE|-] [--as-of DATE] [--workers N]
- * [--unordered] [--resume] [--explain] [--compact] [--evaluator fast|reference]
+ * [--unordered] [--resume] [--explain] [--compact] [--evaluator compiled|fast|reference]
  * [--summary-json FILE]`: decides NDJSON facts in bulk. One output line per input line (a decision
  * with `line` and `verdict`, or an error record); a summary on standard error; Ctrl-C finishes what
  * is in flight and leaves a checkpoint for `--resume`. See docs/batch.md.
@@ -70,9 +70,9 @@ export async function run(args: string[]): Promise<number> {
     fail(`\`--batch-lines ${v["batch-lines"]}\` is not a positive integer`);
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, ["fast", "reference"] as const, "fast");
+  const evaluator = parseFormat(v.evaluator, ["compiled", "fast", "reference"] as const, "compiled");
   if (!evaluator) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `fast` or `reference`");
+    fail(`unknown evaluator \`${v.evaluator}\``, "use `compiled`, `fast` or `reference`");
     return 2;
   }
   const asOf = parseAsOf(v["as-of"]);

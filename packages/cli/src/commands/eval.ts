@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text` or `json`");
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, ["fast", "reference", "compiled"] as const, "fast");
+  const evaluator = parseFormat(v.evaluator, ["compiled", "fast", "reference"] as const, "compiled");
   if (!evaluator) {
     fail(`unknown evaluator \`${v.evaluator}\``, "use `fast`, `compiled` or `reference`");
     return 2;

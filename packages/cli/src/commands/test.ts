@@ -1,7 +1,7 @@
 /**
  * `norma test [dir] [--policies DIR] [--examples DIR] [--sources DIR] [--format text|json|junit]
- * [--report FILE.html] [--evaluator fast|reference|both] [--require-coverage]`: runs the
- * conformance suite (default `conformance`) on both evaluators.
+ * [--report FILE.html] [--evaluator compiled|fast|reference|all] [--require-coverage]`: runs the
+ * conformance suite (default `conformance`) on every evaluator.
  *
  * Exit 0 when every case passed on every evaluator; 1 on any failure, any bad case file, any
  * policy error, any citation that does not verify (with `--sources`), or coverage below 100%
@@ -21,7 +21,7 @@ import {
 import { fail, parseCommandArgs, parseFormat } from "../util.js";
 
 const USAGE =
-  "usage: norma test [dir] [--policies DIR] [--examples DIR] [--sources DIR] [--format text|json|junit] [--report FILE.html] [--evaluator fast|reference|both] [--require-coverage]";
+  "usage: norma test [dir] [--policies DIR] [--examples DIR] [--sources DIR] [--format text|json|junit] [--report FILE.html] [--evaluator compiled|fast|reference|all] [--require-coverage]";
 
 /** Why coverage is below the thresholds of `--require-coverage` (empty: it is not). */
 export function coverageShortfalls(result: SuiteResult): string[] {
@@ -68,12 +68,13 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text`, `json` or `junit`");
     return 2;
   }
-  const evaluatorChoice = parseFormat(v.evaluator, ["fast", "reference", "both"] as const, "both");
+  const evaluatorChoice = parseFormat(v.evaluator, ["compiled", "fast", "reference", "all"] as const, "all");
   if (!evaluatorChoice) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `fast`, `reference` or `both`");
+    fail(`unknown evaluator \`${v.evaluator}\``, "use `compiled`, `fast`, `reference` or `all`");
     return 2;
   }
-  const evaluators: EvaluatorName[] = evaluatorChoice === "both" ? ["fast", "reference"] : [evaluatorChoice];
+  const evaluators: EvaluatorName[] =
+    evaluatorChoice === "all" ? ["compiled", "fast", "reference"] : [evaluatorChoice];
   const requireCoverage = !!v["require-coverage"];
 
   const dir = parsed.positionals[0] ?? "conformance";

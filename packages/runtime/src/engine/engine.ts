@@ -72,14 +72,15 @@ export interface DecideOptions {
   /** Record why each rule decided as it did, and hash the facts (default true). */
   explain?: boolean;
   /**
-   * Which evaluator runs the rules (default `fast`). All give the same decision.
+   * Which evaluator runs the rules (default `compiled`). All give the same decision.
    *
+   * - `compiled`: the closure trees turned into JavaScript source once per engine, on the first
+   *   decision (`fast/codegen.ts`): a status function per rule, and every subexpression that
+   *   several rules (or a condition and a value) share computed once per decision. No bundle or
+   *   facts text ever reaches the source. Explanations (`explain`) walk the closure trees; the
+   *   effects' values come from the generated code.
    * - `fast`: the IR compiled to closures at load.
    * - `reference`: json-logic-js plus the `n.*` operations, on a copy of the scope.
-   * - `compiled` (opt-in): the closure trees turned into JavaScript source, instantiated once per
-   *   engine on first use (`fast/codegen.ts`); no bundle or facts text ever reaches the source.
-   *   Explanations (`explain`) are still made by walking the closure trees; the decision reports
-   *   `engine.evaluator: "compiled"` and is otherwise identical to the fast path's.
    */
   evaluator?: "fast" | "reference" | "compiled";
   /** Validate the facts first (default true). No decision is ever made from facts that fail. */
@@ -603,7 +604,7 @@ class BundleEngine implements Engine {
     }
     const seg = this.segment(asOf);
     if (!explain && !reference) {
-      const runners = options.evaluator === "compiled" ? this.generatedRunners() : this.closureRunners;
+      const runners = options.evaluator === "fast" ? this.closureRunners : this.generatedRunners();
       return this.decideLean(facts, asOf, seg, runners, warnings);
     }
     return this.decideExplained(facts, asOf, seg, options, explain, warnings);
@@ -700,7 +701,7 @@ class BundleEngine implements Engine {
   ): DecideResult {
     const reference = options.evaluator === "reference";
     // The generated code computes the effects' values; explanations walk the closure trees.
-    const runners = options.evaluator === "compiled" ? this.generatedRunners() : null;
+    const runners = reference || options.evaluator === "fast" ? null : this.generatedRunners();
     // The fast path reads the facts in place; the reference gets the scope as one object.
     const root = new RootScope(
       facts,

@@ -1,5 +1,5 @@
 /**
- * The compiled evaluator (opt-in, `evaluator: "compiled"`): the closure trees of a bundle turned
+ * The compiled evaluator (the default, `evaluator: "compiled"`): the closure trees of a bundle turned
  * into JavaScript source once, and instantiated once with `new Function`.
  *
  * INVARIANT (enforced by {@link checkSource} at generation time, tested by

@@ -41,7 +41,7 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
     expect(d.asOf).toBe("2022-03-09T00:00:00+08:00");
     expect(d.bundle).toBe(fixtureBundle.hash);
     expect(d.factsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(d.engine).toEqual({ name: "norma", version: "0.1.0", evaluator: "fast" });
+    expect(d.engine).toEqual({ name: "norma", version: "0.1.0", evaluator: "compiled" });
     expect(d.rules.map((r) => [r.rule, r.status])).toEqual([
       ["filing.pre_launch", "fired"],
       ["filing.required", "fired"],

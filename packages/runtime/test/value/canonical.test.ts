@@ -28,7 +28,9 @@ describe("canonical JSON", () => {
       for (const k of Object.keys(v).sort()) out[k] = sortedCopy((v as Record<string, unknown>)[k]);
       return out;
     };
-    const text = fc.string({ unit: fc.constantFrom("a", "é", '"', "\\", "\n", "\u0001", "\ud800", "\udc00", "😀", "报") });
+    const text = fc.string({
+      unit: fc.constantFrom("a", "é", '"', "\\", "\n", "\u0001", "\ud800", "\udc00", "😀", "报"),
+    });
     const json = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: "small" },
