@@ -24,10 +24,10 @@ export interface EngineVariant {
 
 /** The variants in table order; ratios are against the first. */
 export const ENGINE_VARIANTS: readonly EngineVariant[] = [
-  { name: "fast path", evaluator: "fast", explain: false, validate: false },
-  { name: "compiled (generated code)", evaluator: "compiled", explain: false, validate: false },
-  { name: "fast path + explanations", evaluator: "fast", explain: true, validate: false },
-  { name: "fast path + facts validation", evaluator: "fast", explain: false, validate: true },
+  { name: "compiled (the default)", evaluator: "compiled", explain: false, validate: false },
+  { name: "closures (`fast`)", evaluator: "fast", explain: false, validate: false },
+  { name: "compiled + explanations", evaluator: "compiled", explain: true, validate: false },
+  { name: "compiled + facts validation", evaluator: "compiled", explain: false, validate: true },
   { name: "reference (json-logic-js)", evaluator: "reference", explain: false, validate: false },
   { name: "reference + explanations", evaluator: "reference", explain: true, validate: false },
 ];
@@ -105,6 +105,8 @@ function buildCorpus(policiesDir: string): { bundle: Bundle; files: number; buil
 function loadCorpus(bundle: Bundle): { engine: Engine; loadMs: number } {
   const start = performance.now();
   const loaded = loadBundle(bundle);
+  // the compiled evaluator's code is generated here, not on the first timed decision
+  if (loaded.ok) loaded.value.prepare();
   const loadMs = performance.now() - start;
   if (!loaded.ok)
     throw new Error(`the corpus bundle does not load: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);

@@ -72,6 +72,7 @@ export class LineDecider {
   ): { decider: LineDecider } | { error: string } {
     const loaded = loadBundle(bundleText);
     if (!loaded.ok) return { error: `the bundle does not load: ${JSON.stringify(loaded.diagnostics)}` };
+    if (settings.evaluator === "compiled") loaded.value.prepare();
     return { decider: new LineDecider(loaded.value, settings) };
   }
 

@@ -32,6 +32,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const loaded = loadPolicies(parsed.values.policies ?? "policies");
   if (!loaded) return 1;
+  loaded.engine.prepare(); // generate the compiled evaluator now, not on the first request
   const server = createDecisionServer(loaded.engine, {
     bundle: loaded.bundle,
     ...(maxBody ? { maxBodyBytes: maxBody } : {}),

@@ -104,6 +104,11 @@ export interface Engine {
   decide(facts: unknown, options?: DecideOptions): DecideResult;
   /** The value of every parameter in force at `asOf` (epoch ms), by name (`null`: none in force). */
   paramsAt(asOf: number): Readonly<Record<string, unknown>>;
+  /**
+   * Generates the compiled evaluator's code now instead of on the first decision that needs it
+   * (a service calls it at start-up, so no request pays for it). Idempotent.
+   */
+  prepare(): void;
 }
 
 interface CompiledEffect {
@@ -542,6 +547,10 @@ class BundleEngine implements Engine {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  prepare(): void {
+    this.generatedRunners();
   }
 
   paramsAt(asOf: number): Readonly<Record<string, unknown>> {
