@@ -25,29 +25,35 @@ export interface SkippedImplementation {
 type Factory = { name: string; create: () => Promise<Implementation> };
 
 /**
- * The implementations compared with the hand-written baseline, in table order: Norma's two
- * (packages/bench/workload/policies/*.norma, compiled in `load()`, decided by @norma/runtime
- * without and with explanations), then the peers. Each maps its result to the twelve `Outcome`s
+ * The implementations compared with the hand-written baseline, in table order: Norma's three
+ * (packages/bench/workload/policies/*.norma, compiled in `load()`, decided by @norma/runtime with
+ * the default compiled evaluator, with the closures, and with explanations), then the peers. Each maps its result to the twelve `Outcome`s
  * and must pass the agreement check.
  */
 const PEER_FACTORIES: Factory[] = [
   {
-    name: "Norma (fast path)",
-    create: async () =>
-      (await import("./norma/implementation.js")).createNormaImplementation({ explain: false }),
-  },
-  {
-    name: "Norma (compiled)",
+    name: "Norma (compiled, the default)",
     create: async () =>
       (await import("./norma/implementation.js")).createNormaImplementation({
         explain: false,
-        compiled: true,
+        evaluator: "compiled",
+      }),
+  },
+  {
+    name: "Norma (closures)",
+    create: async () =>
+      (await import("./norma/implementation.js")).createNormaImplementation({
+        explain: false,
+        evaluator: "fast",
       }),
   },
   {
     name: "Norma (explanations)",
     create: async () =>
-      (await import("./norma/implementation.js")).createNormaImplementation({ explain: true }),
+      (await import("./norma/implementation.js")).createNormaImplementation({
+        explain: true,
+        evaluator: "compiled",
+      }),
   },
   {
     name: "json-logic-js",

@@ -5,7 +5,7 @@
  *   pnpm bench [--no-engine] [--no-peers] [--no-extract] [--quick] [--seed N] [--rounds N]
  *              [--batch [--batch-count N] [--batch-workers N]]
  *
- * Engine: load and compile time of policies/, then every example decided with the fast path and
+ * Engine: load and compile time of policies/, then every example decided with each evaluator and
  * the reference, without and with explanations. `--batch` adds `norma batch` over 1,000,000
  * generated documents on 2 workers (several minutes). Peers: generates 1,000 documents, checks
  * that every implementation agrees on all of them (a disagreement prints the document and both

@@ -250,8 +250,8 @@ beforeAll(async () => {
 describe("every implementation on hand-computed cases", () => {
   const names = [
     "hand-written JS",
-    "Norma (fast path)",
-    "Norma (compiled)",
+    "Norma (compiled, the default)",
+    "Norma (closures)",
     "Norma (explanations)",
     "json-logic-js",
     "@marcbachmann/cel-js",

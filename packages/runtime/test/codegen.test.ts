@@ -196,6 +196,11 @@ describe("compiled evaluator: nothing from a bundle or the facts reaches the gen
 
   it("checkSource rejects quotes, comments, escapes and identifiers outside the templates", () => {
     expect(() => checkSource("function f0(d,e){return k0(d,e);}")).not.toThrow();
+    expect(() =>
+      checkSource(
+        "const k0=K[0],k12=K[12];\nfunction f3(d,e){let t0;for(let i=0;i<12;i++)o.push(t0);return d.c[3];}",
+      ),
+    ).not.toThrow();
     for (const bad of [
       'return "x";',
       "return 'x';",
@@ -211,6 +216,12 @@ describe("compiled evaluator: nothing from a bundle or the facts reaches the gen
       "return k0.constructor;",
       "return k0$;",
       "return 1e3-1;",
+      "return 0x1f;",
+      "return k0x;",
+      "return kk0;",
+      "return constant;",
+      "return _;",
+      "let t0;return t0n;",
     ])
       expect(() => checkSource(bad), bad).toThrow();
   });

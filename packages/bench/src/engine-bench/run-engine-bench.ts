@@ -1,6 +1,6 @@
 /**
  * The engine bench of issue 4: the whole policy corpus (policies/) deciding one facts document per
- * example (examples/*.json), with the fast path and with the json-logic-js reference on the same
+ * example (examples/*.json), with the compiled code, the closures and the json-logic-js reference on the same
  * IR, without and with explanations; and the time to load and compile the whole corpus.
  *
  * Each decision is timed on its own (a corpus decision takes tens of microseconds or more, far
@@ -54,7 +54,7 @@ export interface EngineRow {
   decisionsPerSecond: number;
   medianUs: number;
   p99Us: number;
-  /** This variant's decisions/s ÷ the fast path's (how many times slower: fast ÷ this). */
+  /** The first variant's decisions/s ÷ this one's (how many times slower than the default). */
   slowdown: number;
 }
 

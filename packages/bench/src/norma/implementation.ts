@@ -2,9 +2,10 @@
  * Norma in the peer comparison: the twelve workload rules as Norma policies
  * (packages/bench/workload/policies), compiled once in `load()` and decided with @norma/runtime.
  *
- * Two implementations: "Norma (fast path)" decides with `explain: false` (no explanations, no
- * facts hash); "Norma (explanations)" with `explain: true`, every rule's `because` list and the
- * facts hash, as an auditor would get them. Neither validates the facts (no peer does; the
+ * Three implementations: "Norma (compiled, the default)" and "Norma (closures)" decide with
+ * `explain: false` (no explanations, no facts hash), by generated code and by closures;
+ * "Norma (explanations)" with `explain: true`, every rule's `because` list and the facts hash, as
+ * an auditor would get them. Neither validates the facts (no peer does; the
  * documents come from the generator, which only makes valid ones).
  *
  * Mapping a decision to the workload's outcomes reads, per workload rule, its status in the
@@ -45,17 +46,17 @@ type NormaRuleId = (typeof NORMA_RULES)[number];
 export interface NormaImplementationOptions {
   /** Decide with full explanations (`explain: true`). */
   explain: boolean;
-  /** Decide with the opt-in generated-code evaluator (`evaluator: "compiled"`). */
-  compiled?: boolean;
+  /** The evaluator: the default generated code (`compiled`) or the closures (`fast`). */
+  evaluator: "compiled" | "fast";
 }
 
-/** Creates "Norma (fast path)" or "Norma (explanations)". */
+/** Creates one of the three (see the module comment). */
 export function createNormaImplementation(options: NormaImplementationOptions): Implementation {
   let engine: Engine | null = null;
   let position: Record<NormaRuleId, number> | null = null;
   const asOfCache = new Map<string, number>();
   const explain = options.explain;
-  const evaluator = options.compiled ? "compiled" : "fast";
+  const evaluator = options.evaluator;
 
   // The as-of instant is the document's own day (engines never read the clock): 00:00 +08:00,
   // the bundle zone, so the policies' `asOf` field and the decision's as-of are the same day.
@@ -70,7 +71,11 @@ export function createNormaImplementation(options: NormaImplementationOptions): 
   };
 
   return {
-    name: explain ? "Norma (explanations)" : options.compiled ? "Norma (compiled)" : "Norma (fast path)",
+    name: explain
+      ? "Norma (explanations)"
+      : evaluator === "compiled"
+        ? "Norma (compiled, the default)"
+        : "Norma (closures)",
     load() {
       const built = buildWorkloadBundle();
       if (!built.bundle) {
@@ -82,6 +87,8 @@ export function createNormaImplementation(options: NormaImplementationOptions): 
       if (!loaded.ok)
         throw new Error(`the workload bundle does not load: ${JSON.stringify(loaded.diagnostics)}`);
       engine = loaded.value;
+      // the compiled evaluator's code is generated here, inside the timed load
+      if (evaluator === "compiled") engine.prepare();
       const ids = built.bundle.rules.map((r) => r.id);
       const pos = {} as Record<NormaRuleId, number>;
       for (const id of NORMA_RULES) {

@@ -101,20 +101,22 @@ const TEMPLATE_WORDS = new Set([
 /** The deepest expression generated (and the longest path walked inline); deeper keeps closures. */
 const MAX_NESTING = 48;
 
-const GENERATED_NAME = /^[kft][0-9]+$/;
-
 /**
  * Throws unless `src` is made only of whitelisted characters and of template or generated
  * identifiers (see the module's invariant).
  */
 export function checkSource(src: string): void {
   if (!SOURCE_CHARS.test(src)) throw new Error("generated source holds a character outside the whitelist");
-  for (const m of src.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
-    const w = m[0];
-    if (!TEMPLATE_WORDS.has(w) && !GENERATED_NAME.test(w))
-      throw new Error("generated source holds an identifier outside the templates");
-  }
+  // One scan each: an identifier start that does not begin a template word or a generated name
+  // (followed by a non-identifier character), and a digit run running into a letter.
+  if (STRAY_IDENTIFIER.test(src) || DIGIT_LETTER.test(src))
+    throw new Error("generated source holds an identifier outside the templates");
 }
+
+const STRAY_IDENTIFIER = new RegExp(
+  `(?<![A-Za-z0-9_])(?!(?:${[...TEMPLATE_WORDS].join("|")}|[kft][0-9]+)(?![A-Za-z0-9_]))[A-Za-z_]`,
+);
+const DIGIT_LETTER = /[0-9][A-Za-z_]/;
 
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
@@ -256,6 +258,9 @@ type Free = ReadonlySet<string> | "all" | "impure";
 
 const freeCache = new WeakMap<CNode, Free>();
 
+/** The JSON text of each node's logic: the key of a shared subexpression. */
+const keyCache = new WeakMap<CNode, string>();
+
 function union(a: Free, b: Free): Free {
   if (a === "impure" || b === "impure") return "impure";
   if (a === "all" || b === "all") return "all";
@@ -320,6 +325,62 @@ function freeNames(n: CNode): Free {
   return out;
 }
 
+/**
+ * The key of `n` when its value is the same wherever it is evaluated in one decision: an
+ * operation in the root scope that reads no name an enclosing bind binds, and has no effect.
+ */
+function sharedKeyOf(n: CNode, s: Scope, ctx: CompileContext): string | null {
+  if (!ctx.rootScope || !s.rootish || n.op === null || n.op === "var") return null;
+  const free = freeNames(n);
+  if (free === "impure") return null;
+  if (free === "all" ? s.bound.length > 0 : s.bound.some((b) => free.has(b))) return null;
+  let key = keyCache.get(n);
+  if (key === undefined) {
+    key = JSON.stringify(n.logic);
+    keyCache.set(n, key);
+  }
+  return key;
+}
+
+/** The key of a top-level facts field read in scope `s` (`\0` + its name), or `null`. */
+function fieldKeyOf(n: CNode, s: Scope, ctx: CompileContext): string | null {
+  const path = n.kids[0];
+  if (!ctx.rootScope || !s.rootish || n.kids.length > 2 || !path?.isConst) return null;
+  const a = path.value;
+  if (typeof a !== "string" && typeof a !== "number") return null;
+  const first = String(a).split(".")[0] as string;
+  if (first === "" || first.startsWith("$") || s.bound.includes(first)) return null;
+  return `\0${first}`;
+}
+
+/**
+ * Counts, over the trees as the generator walks them (same scopes), the occurrences of every
+ * shared-subexpression key and top-level field read. It also counts inside subtrees the generator
+ * leaves to their closures: a key counted there may get a slot that is used once, which costs a
+ * check and never changes a value.
+ */
+function countShared(n: CNode, s: Scope, ctx: CompileContext, seen: Map<string, number>): void {
+  if (n.isConst) return;
+  const key = n.op === "var" ? fieldKeyOf(n, s, ctx) : sharedKeyOf(n, s, ctx);
+  if (key !== null) seen.set(key, (seen.get(key) ?? 0) + 1);
+  const q = n.quant;
+  if (q === null) {
+    for (const k of n.kids) countShared(k, s, ctx, seen);
+    return;
+  }
+  const inner = (name: string): Scope => ({ rootish: s.rootish, bound: [...s.bound, name] });
+  const fq = q.list.quant;
+  if (q.kind === "map" && q.bind !== null && fq !== null && fq.kind === "filter" && fq.bind === q.bind) {
+    countShared(fq.list, s, ctx, seen);
+    countShared(fq.body, inner(q.bind), ctx, seen);
+    countShared(q.body, inner(q.bind), ctx, seen);
+    return;
+  }
+  countShared(q.list, s, ctx, seen);
+  countShared(q.body, q.bind === null || q.kind === "reduce" ? ELEMENT : inner(q.bind), ctx, seen);
+  for (const k of n.kids.slice(2)) countShared(k, s, ctx, seen);
+}
+
 class Generator {
   readonly K: unknown[] = [];
   private readonly byRef = new Map<unknown, number>();
@@ -327,13 +388,10 @@ class Generator {
   private fnCount = 0;
 
   private readonly zoned: Record<string, (...args: unknown[]) => unknown>;
-  /** Shared subexpressions seen (counting pass), by key. */
-  readonly seen = new Map<string, number>();
-  private readonly keys = new WeakMap<CNode, string>();
 
   /**
-   * `shared`: the cache slot of each shared subexpression (by key), for the emitting pass; `null`
-   * generates without a cache (and counts what could be shared).
+   * `shared`: the cache slot of each shared subexpression (by key, see {@link countShared});
+   * `null` generates without a cache.
    */
   constructor(
     private readonly ctx: CompileContext,
@@ -347,16 +405,7 @@ class Generator {
    * operation in the root scope that reads no name an enclosing bind binds, and has no effect.
    */
   private sharedKey(n: CNode, s: Scope): string | null {
-    if (!this.ctx.rootScope || !s.rootish || n.op === null || n.op === "var") return null;
-    const free = freeNames(n);
-    if (free === "impure") return null;
-    if (free === "all" ? s.bound.length > 0 : s.bound.some((b) => free.has(b))) return null;
-    let key = this.keys.get(n);
-    if (key === undefined) {
-      key = JSON.stringify(n.logic);
-      this.keys.set(n, key);
-    }
-    return key;
+    return sharedKeyOf(n, s, this.ctx);
   }
 
   /** The generated name of constant `v` in `K`. */
@@ -423,15 +472,11 @@ class Generator {
 
   /**
    * `code` (whose value is the same wherever it is evaluated in one decision, under `key`) computed
-   * at most once per decision when `key` is shared; counts `key` in the counting pass. A throw
+   * at most once per decision when `key` has a slot. A throw
    * leaves the slot unset, so the next use throws the same.
    */
   private cached(key: string, code: string, st: FnState): string {
-    if (this.shared === null) {
-      this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
-      return code;
-    }
-    const slot = this.shared.get(key);
+    const slot = this.shared?.get(key);
     if (slot === undefined) return code;
     const t = this.temp(st);
     return `((${t}=d.c[${slot}])!==${this.k(UNSET)}?${t}:(d.c[${slot}]=${code}))`;
@@ -770,7 +815,7 @@ function programSource(
  * function per rule and an evaluator per value root, all compiled with `ctx` (which must have
  * `rootScope`). A subexpression that occurs more than once in the root scope (the same condition
  * in three rules, a `let` read by a condition and a value) is computed at most once per decision,
- * in a slot of `RootScope.c`: two passes, the first counts the occurrences.
+ * in a slot of `RootScope.c` ({@link countShared} finds them first).
  */
 export function generateProgram(
   rules: readonly ProgramRule[],
@@ -778,7 +823,12 @@ export function generateProgram(
   ctx: CompileContext,
 ): Program {
   if (!ctx.rootScope) throw new Error("generateProgram needs a root-scope context");
-  const counted = programSource(rules, values, ctx, null).g.seen;
+  const counted = new Map<string, number>();
+  for (const r of rules) {
+    countShared(r.when, TOP, ctx, counted);
+    for (const x of r.exceptions) countShared(x, TOP, ctx, counted);
+  }
+  for (const v of values) countShared(v, TOP, ctx, counted);
   const shared = new Map<string, number>();
   for (const [key, count] of counted) if (count > 1) shared.set(key, shared.size);
   const { g, src } = programSource(rules, values, ctx, shared);
