@@ -144,8 +144,31 @@ const CITATION_CODES = new Set([
   "check/quote-not-found",
 ]);
 
+/**
+ * Where two projections of a decision (`withoutExplanations`) first differ: the member, and both
+ * values as JSON; `null` when they are equal.
+ */
+function firstDifference(explained: Record<string, unknown>, quick: Record<string, unknown>): string | null {
+  for (const key of Object.keys(explained)) {
+    const a = explained[key];
+    const b = quick[key];
+    if (jsonEqual(a, b)) continue;
+    let at = key;
+    let x = a;
+    let y = b;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const i = a.findIndex((item, j) => !jsonEqual(item, b[j]));
+      at = `${key}[${i < 0 ? a.length : i}]`;
+      x = a[i < 0 ? a.length : i] ?? null;
+      y = b[i < 0 ? a.length : i] ?? null;
+    }
+    return `\`${at}\` is ${JSON.stringify(x)} with explanations and ${JSON.stringify(y)} without`;
+  }
+  return null;
+}
+
 /** What a decision without explanations must share with the explained one (no `because`, no evidence, no facts hash). */
-function withoutExplanations(d: RuntimeDecision): unknown {
+function withoutExplanations(d: RuntimeDecision): Record<string, unknown> {
   return {
     verdict: d.verdict,
     asOf: d.asOf,
@@ -246,9 +269,7 @@ export function realEngine(): EngineAdapter {
               // status functions, shared entries): every case checks it against the explained decision.
               const quick = engine.decide(facts, { asOf, evaluator, explain: false, strict: true });
               const mismatch = quick.ok
-                ? jsonEqual(withoutExplanations(quick.decision), withoutExplanations(r.decision))
-                  ? null
-                  : "its decision differs"
+                ? firstDifference(withoutExplanations(r.decision), withoutExplanations(quick.decision))
                 : "it refused the facts";
               if (mismatch !== null) {
                 return {

@@ -3,6 +3,7 @@
  * runner reports about it. The YAML format is specified in `docs/conformance.md` and enforced by
  * `schema/case-file.schema.json`; these types mirror that schema.
  */
+import type { DecideOptions } from "@norma/runtime";
 
 /** The decision verdicts, strongest first (`pass`: no effect). */
 export const VERDICTS = ["reject", "require", "flag", "allow", "pass"] as const;
@@ -15,7 +16,7 @@ export const RULE_STATUSES = ["fired", "not-applicable", "excepted", "not-in-for
 export type RuleStatus = (typeof RULE_STATUSES)[number];
 
 /** The evaluators of the runtime; every case runs on each selected one. */
-export type EvaluatorName = "compiled" | "fast" | "reference";
+export type EvaluatorName = NonNullable<DecideOptions["evaluator"]>;
 
 /** Where a thing stands in a case file: 1-based line and column (code points) plus its JSON pointer. */
 export interface CaseLocation {

@@ -25,6 +25,7 @@ export type {
   Logic,
 } from "./ir.js";
 export {
+  EVALUATORS,
   loadBundle,
   type DecideOptions,
   type Engine,

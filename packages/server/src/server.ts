@@ -15,7 +15,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { parseFactsJson } from "@norma/facts";
-import type { Bundle, DecideOptions, Engine } from "@norma/runtime";
+import { EVALUATORS, type Bundle, type DecideOptions, type Engine } from "@norma/runtime";
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes (default 5 MiB). */
@@ -64,12 +64,12 @@ function readOptions(body: Record<string, unknown>, base: string): DecideOptions
     }
   }
   if (body.evaluator !== undefined) {
-    if (body.evaluator !== "compiled" && body.evaluator !== "fast" && body.evaluator !== "reference") {
+    if (!(EVALUATORS as readonly unknown[]).includes(body.evaluator)) {
       return error(400, "bad-request", "`evaluator` must be `compiled`, `fast` or `reference`", {
         pointer: `${base}/evaluator`,
       });
     }
-    options.evaluator = body.evaluator;
+    options.evaluator = body.evaluator as DecideOptions["evaluator"];
   }
   return options;
 }

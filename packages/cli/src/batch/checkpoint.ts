@@ -8,6 +8,7 @@
  * deciding every line not in `done` neither loses nor duplicates a decision.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import type { DecideSettings } from "./line-decider.js";
 import type { LineRange } from "./line-ranges.js";
 import type { BatchCounts } from "./stats.js";
 
@@ -32,7 +33,7 @@ export interface Checkpoint {
   asOfMs: number;
   asOf: string;
   explain: boolean;
-  evaluator: "compiled" | "fast" | "reference";
+  evaluator: DecideSettings["evaluator"];
   outputForm: "full" | "compact";
   /** True when output lines are in input order. */
   ordered: boolean;

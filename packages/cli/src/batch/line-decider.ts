@@ -7,7 +7,7 @@
  * inside: JSON escapes them); the line is a JSON object whose first field is `"line"`.
  */
 import { parseFactsJson } from "@norma/facts";
-import { loadBundle, type DecideError, type Decision, type Engine } from "@norma/runtime";
+import { loadBundle, type DecideError, type DecideOptions, type Decision, type Engine } from "@norma/runtime";
 import { bump, type BatchCounts } from "./stats.js";
 
 /** What a batch decides with: the same for every line of a run (and recorded in its checkpoint). */
@@ -17,7 +17,7 @@ export interface DecideSettings {
   /** Record why each rule decided as it did (slower; default false). */
   explain: boolean;
   /** Which evaluator runs the rules. */
-  evaluator: "compiled" | "fast" | "reference";
+  evaluator: NonNullable<DecideOptions["evaluator"]>;
   /**
    * `full`: the decision document as `norma eval --format json` gives it, plus `line`.
    * `compact`: `line`, `verdict`, `asOf`, `bundle` and each outcome's `rule`, `effect`, `label`,

@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { existsSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { EVALUATORS } from "@norma/runtime";
 import { checkpointPathFor, readCheckpoint, removeCheckpoint, type Checkpoint } from "../batch/checkpoint.js";
 import type { DecideSettings } from "../batch/line-decider.js";
 import { isRegularFileTarget, runBatch } from "../batch/run-batch.js";
@@ -70,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
     fail(`\`--batch-lines ${v["batch-lines"]}\` is not a positive integer`);
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, ["compiled", "fast", "reference"] as const, "compiled");
+  const evaluator = parseFormat(v.evaluator, EVALUATORS, "compiled");
   if (!evaluator) {
     fail(`unknown evaluator \`${v.evaluator}\``, "use `compiled`, `fast` or `reference`");
     return 2;

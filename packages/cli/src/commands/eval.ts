@@ -1,10 +1,10 @@
 /**
  * `norma eval --facts FILE|- [--policies DIR|BUNDLE] [--as-of DATE] [--format text|json]
- * [--evaluator fast|reference]`: decides one facts document. Invalid facts exit 2 with every
+ * [--evaluator compiled|fast|reference]`: decides one facts document. Invalid facts exit 2 with every
  * error's JSON pointer; no decision is made from invalid facts.
  */
 import { parseFactsJson } from "@norma/facts";
-import { renderDecisionText } from "@norma/runtime";
+import { EVALUATORS, renderDecisionText } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
 import { fail, parseAsOf, parseCommandArgs, parseFormat, readInput } from "../util.js";
 
@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text` or `json`");
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, ["compiled", "fast", "reference"] as const, "compiled");
+  const evaluator = parseFormat(v.evaluator, EVALUATORS, "compiled");
   if (!evaluator) {
     fail(`unknown evaluator \`${v.evaluator}\``, "use `fast`, `compiled` or `reference`");
     return 2;

@@ -65,6 +65,9 @@ export interface LoadOptions {
   verifyHash?: boolean;
 }
 
+/** The evaluators, the default first (see `DecideOptions.evaluator`). */
+export const EVALUATORS = ["compiled", "fast", "reference"] as const;
+
 /** Options of `Engine.decide`. */
 export interface DecideOptions {
   /** The as-of instant: a `Date`, epoch milliseconds, or RFC 3339 / `YYYY-MM-DD` text. Default: now. */
@@ -82,7 +85,7 @@ export interface DecideOptions {
    * - `fast`: the IR compiled to closures at load.
    * - `reference`: json-logic-js plus the `n.*` operations, on a copy of the scope.
    */
-  evaluator?: "fast" | "reference" | "compiled";
+  evaluator?: (typeof EVALUATORS)[number];
   /** Validate the facts first (default true). No decision is ever made from facts that fail. */
   validate?: boolean;
   /** Treat fields the schema does not define as errors, not warnings (default false). */
@@ -180,11 +183,14 @@ interface Step {
 }
 
 /**
- * The evaluators of one kind (closures or generated code) in the shape a decision without
- * explanations runs them: a step per rule.
+ * One evaluator (generated code, closures or the reference) in the shape a decision runs it: a
+ * step per rule. Made once per engine.
  */
 interface RuleRunners {
-  evaluator: "fast" | "compiled";
+  /** The decision's `engine` record (frozen, shared). */
+  engine: Decision["engine"];
+  /** True for the reference: it reads the scope as one object and its own parameter values. */
+  reference: boolean;
   steps: readonly Step[];
   /** The decision's shared-subexpression cache as it starts (`RootScope.c`; copied per decision). */
   slots: readonly unknown[];
@@ -325,8 +331,9 @@ class BundleEngine implements Engine {
   private readonly asOfText = new Map<number, string>();
   /** Per rule, what decisions without explanations share. */
   private readonly lean: LeanRule[];
-  /** The closures as rule runners (made at load). */
+  /** The closures and the reference as rule runners (made at load). */
   private readonly closureRunners: RuleRunners;
+  private readonly referenceRunners: RuleRunners;
   /** The generated code as rule runners (generated on first use). */
   private generated: RuleRunners | null = null;
 
@@ -352,7 +359,9 @@ class BundleEngine implements Engine {
     this.params = this.buildParams(b, diagnostics);
     this.rules = b.rules.map((r, i) => this.compileRule(r, `/rules/${i}`));
     this.lean = this.rules.map((r) => this.leanRule(r));
-    this.closureRunners = closureRunners(this.rules, this.lean);
+    const jl = this.jl;
+    this.closureRunners = this.runners("fast", (n) => n.fn, 0);
+    this.referenceRunners = this.runners("reference", (n) => (d) => jl.apply(n.logic, d), 0);
     if (options.validateFacts === undefined) {
       b.policies.forEach((p, i) => {
         if (p.schema !== "facts@1") {
@@ -506,35 +515,89 @@ class BundleEngine implements Engine {
   private generatedRunners(): RuleRunners {
     if (this.generated === null) {
       const roots: CNode[] = [];
-      const at = (n: CNode | null): number => (n === null ? -1 : roots.push(n) - 1);
-      const places = this.rules.map((r) =>
-        [r.effect, ...r.exceptions.map((x) => x.effect)].map((e) => [
-          at(e?.value ?? null),
-          at(e?.message ?? null),
-        ]),
-      );
+      for (const r of this.lean)
+        for (const b of r.branches) {
+          if (b.effect?.value) roots.push(b.effect.value);
+          if (b.effect?.message) roots.push(b.effect.message);
+        }
       const program: Program = generateProgram(
         this.rules.map((r) => ({ when: r.when, exceptions: r.exceptions.map((x) => x.when) })),
         roots,
         this.ctx,
       );
-      const pick = (i: number | undefined): Fn | null =>
-        i === undefined || i < 0 ? null : (program.values[i] as Fn);
-      this.generated = {
-        evaluator: "compiled",
-        steps: this.rules.map((r, i) => ({
-          rule: r,
-          lean: this.lean[i] as LeanRule,
-          from: r.from,
-          until: r.until,
-          status: program.status[i] as Fn,
-          value: (places[i] as number[][]).map((p) => pick(p[0])),
-          message: (places[i] as number[][]).map((p) => pick(p[1])),
-        })),
-        slots: new Array<unknown>(program.slots).fill(UNSET),
-      };
+      const generated = new Map<CNode, Fn>(roots.map((n, i) => [n, program.values[i] as Fn]));
+      this.generated = this.runners("compiled", (n) => generated.get(n) as Fn, program.slots, program.status);
     }
     return this.generated;
+  }
+
+  /**
+   * The rule runners of one evaluator: `fnOf` gives each tree's evaluator; the rules' status
+   * functions are `status`, or made from the conditions' evaluators.
+   */
+  private runners(
+    evaluator: Decision["engine"]["evaluator"],
+    fnOf: (n: CNode) => Fn,
+    slots: number,
+    status: readonly Fn[] | null = null,
+  ): RuleRunners {
+    const effectFn = (n: CNode | null | undefined): Fn | null => (n ? fnOf(n) : null);
+    return {
+      engine: Object.freeze({ name: "norma", version: ENGINE_VERSION, evaluator }),
+      reference: evaluator === "reference",
+      slots: new Array<unknown>(slots).fill(UNSET),
+      steps: this.rules.map((r, i): Step => {
+        const lean = this.lean[i] as LeanRule;
+        return {
+          rule: r,
+          lean,
+          from: r.from,
+          until: r.until,
+          status:
+            status === null
+              ? statusFn(
+                  fnOf(r.when),
+                  r.exceptions.map((x) => fnOf(x.when)),
+                )
+              : (status[i] as Fn),
+          value: lean.branches.map((b) => effectFn(b.effect?.value)),
+          message: lean.branches.map((b) => effectFn(b.effect?.message)),
+        };
+      }),
+    };
+  }
+
+  /** The runners of `evaluator` (default: the generated code). */
+  private runnersFor(evaluator: DecideOptions["evaluator"]): RuleRunners {
+    if (evaluator === "fast") return this.closureRunners;
+    if (evaluator === "reference") return this.referenceRunners;
+    return this.generatedRunners();
+  }
+
+  /**
+   * Evaluates the value and message of branch `b` of a step (`null` when it has none); a throw
+   * stops there and is reported as the error of the rule.
+   */
+  private effectOf(
+    step: Step,
+    b: number,
+    branch: Branch,
+    effect: CompiledEffect,
+    scope: unknown,
+  ): { outcome: Outcome; error: string | null } {
+    const valueFn = step.value[b] as Fn | null;
+    const messageFn = step.message[b] as Fn | null;
+    let value: unknown = null;
+    let message: unknown = null;
+    let error: string | null = null;
+    try {
+      if (valueFn !== null) value = valueFn(scope, null);
+      if (messageFn !== null) message = messageFn(scope, null);
+    } catch (e) {
+      error = errorMessage(e);
+    }
+    const outcome = this.makeOutcome(step.rule.ir, effect, branch.sources, branch.exception, value, message);
+    return { outcome, error };
   }
 
   private segment(asOf: number): number {
@@ -591,7 +654,6 @@ class BundleEngine implements Engine {
 
   private decideInner(facts: unknown, options: DecideOptions): DecideResult {
     const explain = options.explain !== false;
-    const reference = options.evaluator === "reference";
     const asOf = this.resolveAsOf(options.asOf);
     if (typeof asOf !== "number") return refuse([asOf]);
     if (facts === null || typeof facts !== "object" || Array.isArray(facts)) {
@@ -611,34 +673,40 @@ class BundleEngine implements Engine {
         },
       ]);
     }
+    const runners = this.runnersFor(options.evaluator);
     const seg = this.segment(asOf);
-    if (!explain && !reference) {
-      const runners = options.evaluator === "fast" ? this.closureRunners : this.generatedRunners();
-      return this.decideLean(facts, asOf, seg, runners, warnings);
-    }
-    return this.decideExplained(facts, asOf, seg, options, explain, warnings);
-  }
-
-  /**
-   * A decision without explanations, by the closures or the generated code: a status per rule,
-   * then the entries and constant outcomes made at load (shared, frozen); only outcomes with a
-   * value or a message, and errors, are made per decision.
-   */
-  private decideLean(
-    facts: object,
-    asOf: number,
-    seg: number,
-    runners: RuleRunners,
-    warnings: DecideError[],
-  ): DecideResult {
-    const slots = runners.slots;
+    // The fast paths read the facts in place; the reference gets the scope as one object.
     const root = new RootScope(
       facts,
       asOf,
-      this.params.fast[seg],
+      (runners.reference ? this.params.reference : this.params.fast)[seg],
       this.lexicons,
-      slots.length === 0 ? undefined : slots.slice(),
+      runners.slots.length === 0 ? undefined : runners.slots.slice(),
     );
+    const scope: unknown = runners.reference ? root.materialized() : root;
+    const decided = explain
+      ? this.decideExplained(facts, asOf, scope, runners)
+      : this.decideLean(asOf, scope, runners);
+    const decision: Decision = {
+      format: "norma-decision/1",
+      verdict: VERDICT_BY_STRENGTH[decided.strength] as Verdict,
+      asOf: this.formatAsOf(asOf),
+      bundle: this.hash,
+      factsHash: explain ? sha256(canonicalJson(facts)) : null,
+      engine: runners.engine,
+      explained: explain,
+      outcomes: decided.outcomes,
+      rules: decided.rules,
+    };
+    return { ok: true, decision, warnings, errors: NO_ERRORS };
+  }
+
+  /**
+   * The rules of a decision without explanations: a status per rule, then the entries and
+   * constant outcomes made at load (shared, frozen); only outcomes with a value or a message, and
+   * errors, are made per decision.
+   */
+  private decideLean(asOf: number, scope: unknown, runners: RuleRunners): Decided {
     const steps = runners.steps;
     const n = steps.length;
     const rules = new Array<RuleExplanation>(n);
@@ -653,7 +721,7 @@ class BundleEngine implements Engine {
       }
       let code: number;
       try {
-        code = step.status(root, null) as number;
+        code = step.status(scope, null) as number;
       } catch (e) {
         rules[ri] = { ...lean.notApplicable, status: "error", error: errorMessage(e) };
         continue;
@@ -668,69 +736,26 @@ class BundleEngine implements Engine {
       if (effect !== null) {
         let outcome = branch.constant;
         if (outcome === null) {
-          const valueFn = step.value[code - 1] as Fn | null;
-          const messageFn = step.message[code - 1] as Fn | null;
-          let value: unknown = null;
-          let message: unknown = null;
-          try {
-            if (valueFn !== null) value = valueFn(root, null);
-            if (messageFn !== null) message = messageFn(root, null);
-          } catch (e) {
-            entry = { ...entry, error: errorMessage(e) };
-          }
-          outcome = this.makeOutcome(step.rule.ir, effect, branch.sources, branch.exception, value, message);
+          const made = this.effectOf(step, code - 1, branch, effect, scope);
+          outcome = made.outcome;
+          if (made.error !== null) entry = { ...entry, error: made.error };
         }
         outcomes.push(outcome);
         if (branch.strength > strength) strength = branch.strength;
       }
       rules[ri] = entry;
     }
-    const decision: Decision = {
-      format: "norma-decision/1",
-      verdict: VERDICT_BY_STRENGTH[strength] as Verdict,
-      asOf: this.formatAsOf(asOf),
-      bundle: this.hash,
-      factsHash: null,
-      engine: runners.evaluator === "compiled" ? ENGINE_COMPILED : ENGINE_FAST,
-      explained: false,
-      outcomes,
-      rules,
-    };
-    return { ok: true, decision, warnings, errors: NO_ERRORS };
+    return { strength, outcomes, rules };
   }
 
-  /** A decision with explanations (any evaluator), or by the reference. */
-  private decideExplained(
-    facts: object,
-    asOf: number,
-    seg: number,
-    options: DecideOptions,
-    explain: boolean,
-    warnings: DecideError[],
-  ): DecideResult {
-    const reference = options.evaluator === "reference";
-    // The generated code computes the effects' values; explanations walk the closure trees.
-    const runners = reference || options.evaluator === "fast" ? null : this.generatedRunners();
-    // The fast path reads the facts in place; the reference gets the scope as one object.
-    const root = new RootScope(
-      facts,
-      asOf,
-      (reference ? this.params.reference : this.params.fast)[seg],
-      this.lexicons,
-      runners === null || runners.slots.length === 0 ? undefined : runners.slots.slice(),
-    );
-    const scope: unknown = reference ? root.materialized() : root;
-
-    const jl = this.jl;
-    const evaluate: (n: CNode) => unknown = reference
-      ? (n) => jl.apply(n.logic, scope)
-      : (n) => n.fn(scope, null);
-    const explainer = reference ? this.referenceExplainer : this.fastExplainer;
-    if (explain) explainer.begin();
-    const test = explain
-      ? (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out))
-      : (n: CNode) => truthy(evaluate(n));
-
+  /**
+   * The rules of a decision with explanations: every condition is explained by walking its tree
+   * (the closures', or the reference's); the effects' values come from the runners.
+   */
+  private decideExplained(facts: object, asOf: number, scope: unknown, runners: RuleRunners): Decided {
+    const explainer = runners.reference ? this.referenceExplainer : this.fastExplainer;
+    explainer.begin();
+    const test = (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out));
     const outcomes: Outcome[] = [];
     const rules: RuleExplanation[] = [];
     let strength = 0;
@@ -742,7 +767,7 @@ class BundleEngine implements Engine {
         policy: ir.policy,
         title: ir.title,
         status: "not-applicable",
-        because: explain ? [] : NO_BECAUSE,
+        because: [],
       };
       rules.push(entry);
       if (!(r.from <= asOf && asOf < r.until)) {
@@ -751,16 +776,16 @@ class BundleEngine implements Engine {
         continue;
       }
       let applied: CompiledException | null = null;
-      let branch = 0;
+      let b = 0;
       let appliedBecause: Because[] = NO_BECAUSE;
       try {
         if (!test(r.when, entry.because)) continue;
         for (let xi = 0; xi < r.exceptions.length; xi++) {
           const x = r.exceptions[xi] as CompiledException;
-          const because: Because[] = explain ? [] : NO_BECAUSE;
+          const because: Because[] = [];
           if (test(x.when, because)) {
             applied = x;
-            branch = xi + 1;
+            b = xi + 1;
             appliedBecause = because;
             break;
           }
@@ -770,7 +795,6 @@ class BundleEngine implements Engine {
         entry.error = errorMessage(e);
         continue;
       }
-      let effect: CompiledEffect | null;
       if (applied !== null) {
         entry.status = "excepted";
         entry.exception = {
@@ -780,56 +804,18 @@ class BundleEngine implements Engine {
           citations: applied.sources.citations,
           because: appliedBecause,
         };
-        effect = applied.effect;
-      } else {
-        entry.status = "fired";
-        effect = r.effect;
-      }
+      } else entry.status = "fired";
+      const step = runners.steps[ri] as Step;
+      const branch = step.lean.branches[b] as Branch;
+      const effect = branch.effect;
       if (effect === null) continue;
-      let value: unknown = null;
-      let message: unknown = null;
-      try {
-        if (runners !== null) {
-          const step = runners.steps[ri] as Step;
-          const valueFn = step.value[branch] as Fn | null;
-          const messageFn = step.message[branch] as Fn | null;
-          if (valueFn !== null) value = valueFn(root, null);
-          if (messageFn !== null) message = messageFn(root, null);
-        } else {
-          if (effect.value !== null) value = evaluate(effect.value);
-          if (effect.message !== null) message = evaluate(effect.message);
-        }
-      } catch (e) {
-        entry.error = errorMessage(e);
-      }
-      const outcome = this.makeOutcome(
-        ir,
-        effect,
-        (applied ?? r).sources,
-        applied?.ir.id ?? null,
-        value,
-        message,
-      );
-      if (explain) outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
+      const { outcome, error } = this.effectOf(step, b, branch, effect, scope);
+      if (error !== null) entry.error = error;
+      outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
       outcomes.push(outcome);
-      strength = Math.max(strength, EFFECT_STRENGTH[outcome.effect] ?? 0);
+      if (branch.strength > strength) strength = branch.strength;
     }
-    const decision: Decision = {
-      format: "norma-decision/1",
-      verdict: VERDICT_BY_STRENGTH[strength] as Verdict,
-      asOf: this.formatAsOf(asOf),
-      bundle: this.hash,
-      factsHash: explain ? sha256(canonicalJson(facts)) : null,
-      engine: {
-        name: "norma",
-        version: ENGINE_VERSION,
-        evaluator: reference ? "reference" : runners !== null ? "compiled" : "fast",
-      },
-      explained: explain,
-      outcomes,
-      rules,
-    };
-    return { ok: true, decision, warnings, errors: [] };
+    return { strength, outcomes, rules };
   }
 
   /** The decision's `asOf` text, formatted once per instant. */
@@ -878,43 +864,22 @@ class BundleEngine implements Engine {
   }
 }
 
-/** The closures as rule runners (see {@link RuleRunners}). */
-function closureRunners(rules: readonly CompiledRule[], lean: readonly LeanRule[]): RuleRunners {
-  const fnOf = (n: CNode | null | undefined): Fn | null => (n === null || n === undefined ? null : n.fn);
-  return {
-    evaluator: "fast",
-    steps: rules.map((r, i): Step => {
-      const when = r.when.fn;
-      const xs = r.exceptions.map((x) => x.when.fn);
-      const effects = [r.effect, ...r.exceptions.map((x) => x.effect)];
-      return {
-        rule: r,
-        lean: lean[i] as LeanRule,
-        from: r.from,
-        until: r.until,
-        status: (d) => {
-          if (!truthy(when(d, null))) return 0;
-          for (let j = 0; j < xs.length; j++) if (truthy((xs[j] as Fn)(d, null))) return j + 2;
-          return 1;
-        },
-        value: effects.map((e) => fnOf(e?.value)),
-        message: effects.map((e) => fnOf(e?.message)),
-      };
-    }),
-    slots: [],
+/** A rule's status function (see {@link Step}) from its condition's and exceptions' evaluators. */
+function statusFn(when: Fn, exceptions: readonly Fn[]): Fn {
+  return (d) => {
+    if (!truthy(when(d, null))) return 0;
+    for (let j = 0; j < exceptions.length; j++) if (truthy((exceptions[j] as Fn)(d, null))) return j + 2;
+    return 1;
   };
 }
 
-const ENGINE_FAST: Decision["engine"] = Object.freeze({
-  name: "norma",
-  version: ENGINE_VERSION,
-  evaluator: "fast",
-});
-const ENGINE_COMPILED: Decision["engine"] = Object.freeze({
-  name: "norma",
-  version: ENGINE_VERSION,
-  evaluator: "compiled",
-});
+/** What a decision's rule loop gives. */
+interface Decided {
+  strength: number;
+  outcomes: Outcome[];
+  rules: RuleExplanation[];
+}
+
 const NO_ERRORS = Object.freeze([]) as unknown as [];
 
 /** At most this many evidence places per outcome. */

@@ -16,7 +16,7 @@
  * and the environment chain has the same frames (`{name, v, up}`), so delegated closures and
  * generated code can call each other freely.
  */
-import { compileTree, globMatcher, type CNode, type CompileContext, type Fn } from "./compile.js";
+import { compileTree, globMatcher, varHead, type CNode, type CompileContext, type Fn } from "./compile.js";
 import {
   CMP_OPERATORS,
   cmpHolds,
@@ -61,6 +61,11 @@ interface Scope {
 
 const TOP: Scope = { rootish: true, bound: [] };
 const ELEMENT: Scope = { rootish: false, bound: [] };
+
+/** The scope of a body inside a bind of `name` in scope `s`. */
+function innerScope(s: Scope, name: string): Scope {
+  return { rootish: s.rootish, bound: [...s.bound, name] };
+}
 
 /** Every character the generated source may contain. */
 const SOURCE_CHARS = /^[A-Za-z0-9_ \n(){}[\];,.=!<>?:&|+]*$/;
@@ -293,17 +298,10 @@ function freeNames(n: CNode): Free {
   if (n.isConst) out = NONE;
   else if (op === "log") out = "impure";
   else if (op === "var") {
-    const k = n.kids[0];
-    if (
-      n.kids.length > 2 ||
-      k === undefined ||
-      !k.isConst ||
-      (typeof k.value !== "string" && typeof k.value !== "number") ||
-      k.value === ""
-    )
-      out = "all";
+    const head = varHead(n);
+    if (head === null) out = "all";
     else {
-      out = new Set([String(k.value).split(".")[0] as string]);
+      out = new Set([head]);
       for (const x of n.kids.slice(1)) out = union(out, freeNames(x));
     }
   } else if (op === "missing" || op === "missing_some" || op === "n.bind") out = "all";
@@ -344,12 +342,9 @@ function sharedKeyOf(n: CNode, s: Scope, ctx: CompileContext): string | null {
 
 /** The key of a top-level facts field read in scope `s` (`\0` + its name), or `null`. */
 function fieldKeyOf(n: CNode, s: Scope, ctx: CompileContext): string | null {
-  const path = n.kids[0];
-  if (!ctx.rootScope || !s.rootish || n.kids.length > 2 || !path?.isConst) return null;
-  const a = path.value;
-  if (typeof a !== "string" && typeof a !== "number") return null;
-  const first = String(a).split(".")[0] as string;
-  if (first === "" || first.startsWith("$") || s.bound.includes(first)) return null;
+  if (!ctx.rootScope || !s.rootish) return null;
+  const first = varHead(n);
+  if (first === null || first === "" || first.startsWith("$") || s.bound.includes(first)) return null;
   return `\0${first}`;
 }
 
@@ -368,16 +363,15 @@ function countShared(n: CNode, s: Scope, ctx: CompileContext, seen: Map<string, 
     for (const k of n.kids) countShared(k, s, ctx, seen);
     return;
   }
-  const inner = (name: string): Scope => ({ rootish: s.rootish, bound: [...s.bound, name] });
   const fq = q.list.quant;
   if (q.kind === "map" && q.bind !== null && fq !== null && fq.kind === "filter" && fq.bind === q.bind) {
     countShared(fq.list, s, ctx, seen);
-    countShared(fq.body, inner(q.bind), ctx, seen);
-    countShared(q.body, inner(q.bind), ctx, seen);
+    countShared(fq.body, innerScope(s, q.bind), ctx, seen);
+    countShared(q.body, innerScope(s, q.bind), ctx, seen);
     return;
   }
   countShared(q.list, s, ctx, seen);
-  countShared(q.body, q.bind === null || q.kind === "reduce" ? ELEMENT : inner(q.bind), ctx, seen);
+  countShared(q.body, q.bind === null || q.kind === "reduce" ? ELEMENT : innerScope(s, q.bind), ctx, seen);
   for (const k of n.kids.slice(2)) countShared(k, s, ctx, seen);
 }
 
@@ -398,14 +392,6 @@ class Generator {
     private readonly shared: ReadonlyMap<string, number> | null = null,
   ) {
     this.zoned = zoneOps(ctx.zone);
-  }
-
-  /**
-   * The key of `n` when its value is the same wherever it is evaluated in one decision: an
-   * operation in the root scope that reads no name an enclosing bind binds, and has no effect.
-   */
-  private sharedKey(n: CNode, s: Scope): string | null {
-    return sharedKeyOf(n, s, this.ctx);
   }
 
   /** The generated name of constant `v` in `K`. */
@@ -459,7 +445,7 @@ class Generator {
   expr(n: CNode, s: Scope, st: FnState): string {
     if (n.isConst) return this.k(n.value);
     if (this.depth >= MAX_NESTING) return this.delegate(n);
-    const key = this.sharedKey(n, s);
+    const key = sharedKeyOf(n, s, this.ctx);
     this.depth++;
     let out: string;
     try {
@@ -472,8 +458,8 @@ class Generator {
 
   /**
    * `code` (whose value is the same wherever it is evaluated in one decision, under `key`) computed
-   * at most once per decision when `key` has a slot. A throw
-   * leaves the slot unset, so the next use throws the same.
+   * at most once per decision when `key` has a slot. A throw leaves the slot unset, so the next use
+   * throws the same.
    */
   private cached(key: string, code: string, st: FnState): string {
     const slot = this.shared?.get(key);
@@ -618,30 +604,50 @@ class Generator {
     return "null";
   }
 
+  /**
+   * A call of a new function that evaluates `list` (in scope `s`) into `xs`, then runs `body`;
+   * the loops of quantifiers, counts and maps.
+   */
+  private overList(list: CNode, s: Scope, body: string): string {
+    return `${this.fn((lst) => `const xs=${this.expr(list, s, lst)};${body}`)}(d,e)`;
+  }
+
+  /** The frame binding `name` to the element `xs[i]` (compile.ts's `{name, v, up}`). */
+  private frame(name: string): string {
+    return `{name:${this.k(name)},v:xs[i],up:e}`;
+  }
+
   private quantifier(n: CNode, s: Scope, st: FnState): string {
     const q = n.quant;
     if (q === null || n.kids.length !== 2) return this.delegate(n);
     // A `some` over a constant list of a bind may be an equi-join (compile.ts): keep its closure.
     if (q.bind !== null && q.list.isConst) return this.delegate(n);
     const name = q.bind;
-    const inner: Scope = name === null ? ELEMENT : { rootish: s.rootish, bound: [...s.bound, name] };
-    const body = this.root(q.body, inner);
-    const call = name === null ? `${body}(xs[i],null)` : `${body}(d,{name:${this.k(name)},v:xs[i],up:e})`;
+    const body = this.root(q.body, name === null ? ELEMENT : innerScope(s, name));
+    const call = name === null ? `${body}(xs[i],null)` : `${body}(d,${this.frame(name)})`;
     const tr = this.k(std.truthy);
-    const loop = this.fn((lst) => {
-      const list = this.expr(q.list, s, lst);
-      const head = `const xs=${list};`;
-      switch (q.kind) {
-        case "some":
-          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return false;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return true;return false;`;
-        case "all":
-          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return false;for(let i=0;i<xs.length;i++)if(!${tr}(${call}))return false;return true;`;
-        default:
-          return `${head}if(!${this.k(isNonEmptyArray)}(xs))return true;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return false;return true;`;
-      }
-    });
+    const nonEmpty = this.k(isNonEmptyArray);
     void st;
-    return `${loop}(d,e)`;
+    switch (q.kind) {
+      case "some":
+        return this.overList(
+          q.list,
+          s,
+          `if(!${nonEmpty}(xs))return false;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return true;return false;`,
+        );
+      case "all":
+        return this.overList(
+          q.list,
+          s,
+          `if(!${nonEmpty}(xs))return false;for(let i=0;i<xs.length;i++)if(!${tr}(${call}))return false;return true;`,
+        );
+      default:
+        return this.overList(
+          q.list,
+          s,
+          `if(!${nonEmpty}(xs))return true;for(let i=0;i<xs.length;i++)if(${tr}(${call}))return false;return true;`,
+        );
+    }
   }
 
   /** `n.count` of `filter` over a bind (compile.ts's count loop); any other filter keeps its closure. */
@@ -649,13 +655,12 @@ class Generator {
     const q = x.quant;
     const name = q?.bind ?? null;
     if (q === null || q.kind !== "filter" || name === null) return this.delegate(n);
-    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
-    const P = this.root(q.body, inner);
-    const loop = this.fn((lst) => {
-      const list = this.expr(q.list, s, lst);
-      return `const xs=${list};if(!${this.k(isArray)}(xs))return 0;let o=0;for(let i=0;i<xs.length;i++)if(${this.k(std.truthy)}(${P}(d,{name:${this.k(name)},v:xs[i],up:e})))o++;return o;`;
-    });
-    return `${loop}(d,e)`;
+    const P = this.root(q.body, innerScope(s, name));
+    return this.overList(
+      q.list,
+      s,
+      `if(!${this.k(isArray)}(xs))return 0;let o=0;for(let i=0;i<xs.length;i++)if(${this.k(std.truthy)}(${P}(d,${this.frame(name)})))o++;return o;`,
+    );
   }
 
   /**
@@ -678,14 +683,14 @@ class Generator {
       Object.keys(first)[0] !== "filter"
     )
       return this.plainMap(n, s);
-    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
+    const inner = innerScope(s, name);
     const P = this.root(fq.body, inner);
     const V = this.root(q.body, inner);
-    const loop = this.fn((lst) => {
-      const list = this.expr(fq.list, s, lst);
-      return `const xs=${list};const o=[];if(!${this.k(isArray)}(xs))return o;for(let i=0;i<xs.length;i++){const fr={name:${this.k(name)},v:xs[i],up:e};if(${this.k(std.truthy)}(${P}(d,fr)))o.push(${V}(d,fr));}return o;`;
-    });
-    return `${loop}(d,e)`;
+    return this.overList(
+      fq.list,
+      s,
+      `const o=[];if(!${this.k(isArray)}(xs))return o;for(let i=0;i<xs.length;i++){const fr=${this.frame(name)};if(${this.k(std.truthy)}(${P}(d,fr)))o.push(${V}(d,fr));}return o;`,
+    );
   }
 
   /** `map` over a bind (compile.ts's bind loop); a `map` over the elements keeps its closure. */
@@ -693,14 +698,12 @@ class Generator {
     const q = n.quant;
     const name = q?.bind ?? null;
     if (q === null || name === null || n.kids.length !== 2) return this.delegate(n);
-    const inner: Scope = { rootish: s.rootish, bound: [...s.bound, name] };
-    const V = this.root(q.body, inner);
-    const call = `${V}(d,{name:${this.k(name)},v:xs[i],up:e})`;
-    const loop = this.fn((lst) => {
-      const list = this.expr(q.list, s, lst);
-      return `const xs=${list};if(!${this.k(isArray)}(xs))return [];const o=[];for(let i=0;i<xs.length;i++)o.push(${call});return o;`;
-    });
-    return `${loop}(d,e)`;
+    const V = this.root(q.body, innerScope(s, name));
+    return this.overList(
+      q.list,
+      s,
+      `if(!${this.k(isArray)}(xs))return [];const o=[];for(let i=0;i<xs.length;i++)o.push(${V}(d,${this.frame(name)}));return o;`,
+    );
   }
 
   /** `(t = v, then walk segs[from..] from t, giving nf when a step is missing)`. */
@@ -798,18 +801,6 @@ export interface Program {
   readonly src: string;
 }
 
-function programSource(
-  rules: readonly ProgramRule[],
-  values: readonly CNode[],
-  ctx: CompileContext,
-  shared: ReadonlyMap<string, number> | null,
-): { g: Generator; src: string } {
-  const g = new Generator(ctx, shared);
-  const status = rules.map((r) => g.status(r.when, r.exceptions));
-  const vals = values.map((v) => g.root(v, TOP));
-  return { g, src: g.source([`[${status.join(",")}]`, `[${vals.join(",")}]`]) };
-}
-
 /**
  * Generates and instantiates (with one `new Function`) the evaluators of a bundle: a status
  * function per rule and an evaluator per value root, all compiled with `ctx` (which must have
@@ -831,13 +822,16 @@ export function generateProgram(
   for (const v of values) countShared(v, TOP, ctx, counted);
   const shared = new Map<string, number>();
   for (const [key, count] of counted) if (count > 1) shared.set(key, shared.size);
-  const { g, src } = programSource(rules, values, ctx, shared);
+  const g = new Generator(ctx, shared);
+  const status = rules.map((r) => g.status(r.when, r.exceptions));
+  const roots = values.map((v) => g.root(v, TOP));
+  const src = g.source([`[${status.join(",")}]`, `[${roots.join(",")}]`]);
   checkSource(src);
   // INVARIANT: as in generateEvaluators (checkSource above).
   // eslint-disable-next-line no-new-func -- the INVARIANT of this module: no bundle or facts text in `src`
   const factory = new Function("K", src) as (K: readonly unknown[]) => [Fn[], Fn[]];
-  const [status, vals] = factory(g.K);
-  return { status, values: vals, slots: shared.size, src };
+  const [statusFns, valueFns] = factory(g.K);
+  return { status: statusFns, values: valueFns, slots: shared.size, src };
 }
 
 /** The generated source for `roots` (for tests and tools); the same text `generateEvaluators` runs. */

@@ -738,23 +738,33 @@ const SCOPE_READERS = new Set([
  */
 function namesRead(n: CNode, out: Set<string>): Set<string> | null {
   if (n.op === "var") {
-    const k = n.kids[0];
-    if (
-      n.kids.length > 2 ||
-      !k ||
-      !k.isConst ||
-      (typeof k.value !== "string" && typeof k.value !== "number") ||
-      k.value === ""
-    ) {
-      return null;
-    }
-    out.add(String(k.value).split(".")[0] as string);
+    const head = varHead(n);
+    if (head === null) return null;
+    out.add(head);
     for (const x of n.kids.slice(1)) if (namesRead(x, out) === null) return null;
     return out;
   }
   if (n.op !== null && SCOPE_READERS.has(n.op)) return null;
   for (const x of n.kids) if (namesRead(x, out) === null) return null;
   return out;
+}
+
+/**
+ * The first path segment of a `var` node (a `var` op) whose path is a constant, non-empty string or
+ * number (the name it reads from the scope); `null` for a computed or empty path (it may read the
+ * scope as a whole).
+ */
+export function varHead(n: CNode): string | null {
+  const k = n.kids[0];
+  if (
+    n.kids.length > 2 ||
+    !k ||
+    !k.isConst ||
+    (typeof k.value !== "string" && typeof k.value !== "number") ||
+    k.value === ""
+  )
+    return null;
+  return String(k.value).split(".")[0] as string;
 }
 
 function isJoinKey(v: unknown): boolean {
