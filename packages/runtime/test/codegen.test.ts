@@ -340,3 +340,89 @@ describe("compiled evaluator: subexpressions shared between rules", () => {
     expect(alone.slots).toBe(0);
   });
 });
+
+describe("compiled evaluator: plain reads of the facts' fields", () => {
+  const ctx = (): CompileContext => ({
+    zone: SHANGHAI,
+    lexicons: {},
+    rootScope: true,
+    globCache: new Map(),
+    timeCache: new Map(),
+  });
+  const bundle = withHash({
+    format: "norma-bundle/1",
+    zone: "Asia/Shanghai",
+    policies: [{ id: "p", title: "plain", file: "p.norma", schema: "facts@1", sources: [] }],
+    rules: [
+      {
+        id: "r0",
+        title: null,
+        policy: "p",
+        norms: ["N-0"],
+        citations: [{ source: "S", line: 1, quote: "q" }],
+        effective: { from: null, until: null },
+        when: { "!!": [{ var: "items" }] } as Logic,
+        effect: { kind: "flag", label: "l0", value: null, valueType: null, message: null },
+        exceptions: [],
+      },
+    ],
+    params: [],
+    lexicons: {},
+    spans: {},
+  });
+  const statusOf = (facts: object, evaluator: "compiled" | "fast" | "reference"): string => {
+    const loaded = loadBundle(bundle, { validateFacts: null });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const r = loaded.value.decide(facts, { asOf: 0, explain: false, validate: false, evaluator });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.decision.rules[0]!.status;
+  };
+  const proto = Object.prototype as Record<string, unknown>;
+  afterEach(() => {
+    delete proto.items;
+  });
+
+  it("are allowed only for null or Object.prototype facts whose prototype holds none of the names read", () => {
+    const tree = (l: Logic, c: CompileContext) => compileTree(l, "", c);
+    const c = ctx();
+    const program = generateProgram([{ when: tree({ var: "items" } as Logic, c), exceptions: [] }], [], c);
+    expect(program.plain({ items: 1 })).toBe(true);
+    expect(program.plain(Object.create(null) as object)).toBe(true);
+    expect(program.plain(Object.create({ items: 1 }) as object)).toBe(false);
+    expect(program.plain(new Date())).toBe(false);
+    proto.items = [1];
+    expect(program.plain({})).toBe(false);
+    expect(program.plain(Object.create(null) as object)).toBe(true);
+    delete proto.items;
+    expect(program.plain({})).toBe(true);
+    const c2 = ctx();
+    const reading = generateProgram(
+      [{ when: tree({ var: "toString" } as Logic, c2), exceptions: [] }],
+      [],
+      c2,
+    );
+    expect(reading.plain({})).toBe(false);
+  });
+
+  it("never see an inherited field, even after Object.prototype is polluted between decisions", () => {
+    for (let round = 0; round < 3; round++) {
+      for (const evaluator of ["compiled", "fast", "reference"] as const) {
+        expect(statusOf({ items: [1] }, evaluator)).toBe("fired");
+        expect(statusOf({}, evaluator)).toBe("not-applicable");
+        proto.items = [1];
+        expect(statusOf({}, evaluator)).toBe("not-applicable");
+        expect(statusOf(Object.create({ items: [1] }) as object, evaluator)).toBe("not-applicable");
+        expect(statusOf({ items: [1] }, evaluator)).toBe("fired");
+        delete proto.items;
+      }
+    }
+  });
+
+  it("read own fields whether enumerable or not, as every evaluator does", () => {
+    const hidden = {};
+    Object.defineProperty(hidden, "items", { value: [1], enumerable: false });
+    expect(statusOf(hidden, "compiled")).toBe("fired");
+    expect(statusOf(hidden, "fast")).toBe("fired");
+    expect(statusOf(hidden, "reference")).toBe("fired");
+  });
+});

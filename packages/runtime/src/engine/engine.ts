@@ -194,7 +194,11 @@ interface RuleRunners {
   steps: readonly Step[];
   /** The decision's shared-subexpression cache as it starts (`RootScope.c`; copied per decision). */
   slots: readonly unknown[];
+  /** Whether the facts may be read with plain property reads (`RootScope.p`; generated code only). */
+  plain: (facts: object) => boolean;
 }
+
+const NEVER_PLAIN = (): boolean => false;
 
 /** Parameters on a timeline: segment `i` covers `[starts[i], starts[i + 1])`. */
 interface ParamTimeline {
@@ -526,7 +530,13 @@ class BundleEngine implements Engine {
         this.ctx,
       );
       const generated = new Map<CNode, Fn>(roots.map((n, i) => [n, program.values[i] as Fn]));
-      this.generated = this.runners("compiled", (n) => generated.get(n) as Fn, program.slots, program.status);
+      this.generated = this.runners(
+        "compiled",
+        (n) => generated.get(n) as Fn,
+        program.slots,
+        program.status,
+        program.plain,
+      );
     }
     return this.generated;
   }
@@ -540,12 +550,14 @@ class BundleEngine implements Engine {
     fnOf: (n: CNode) => Fn,
     slots: number,
     status: readonly Fn[] | null = null,
+    plain: (facts: object) => boolean = NEVER_PLAIN,
   ): RuleRunners {
     const effectFn = (n: CNode | null | undefined): Fn | null => (n ? fnOf(n) : null);
     return {
       engine: Object.freeze({ name: "norma", version: ENGINE_VERSION, evaluator }),
       reference: evaluator === "reference",
       slots: new Array<unknown>(slots).fill(UNSET),
+      plain,
       steps: this.rules.map((r, i): Step => {
         const lean = this.lean[i] as LeanRule;
         return {
@@ -682,6 +694,7 @@ class BundleEngine implements Engine {
       (runners.reference ? this.params.reference : this.params.fast)[seg],
       this.lexicons,
       runners.slots.length === 0 ? undefined : runners.slots.slice(),
+      runners.plain(facts),
     );
     const scope: unknown = runners.reference ? root.materialized() : root;
     const decided = explain

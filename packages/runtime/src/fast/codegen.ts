@@ -101,6 +101,8 @@ const TEMPLATE_WORDS = new Set([
   "fr",
   "push",
   "c",
+  "p",
+  "in",
 ]);
 
 /** The deepest expression generated (and the longest path walked inline); deeper keeps closures. */
@@ -123,7 +125,13 @@ const STRAY_IDENTIFIER = new RegExp(
 );
 const DIGIT_LETTER = /[0-9][A-Za-z_]/;
 
-const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
+/** 1 when `x`'s prototype is `null`, 2 when it is `Object.prototype`, else 0 (see {@link Program.plain}). */
+function prototypeKind(x: object): number {
+  const p = Object.getPrototypeOf(x) as unknown;
+  return p === null ? 1 : p === Object.prototype ? 2 : 0;
+}
 
 function isScalar(x: unknown): boolean {
   return x === null || typeof x === "string" || typeof x === "number" || typeof x === "boolean";
@@ -380,6 +388,8 @@ class Generator {
   private readonly byRef = new Map<unknown, number>();
   private readonly decls: string[] = [];
   private fnCount = 0;
+  /** The top-level facts fields the generated code reads. */
+  readonly fieldNames = new Set<string>();
 
   private readonly zoned: Record<string, (...args: unknown[]) => unknown>;
 
@@ -424,6 +434,17 @@ class Generator {
   /** A function evaluating `n` in scope `s`. */
   root(n: CNode, s: Scope): string {
     return this.fn((st) => `return ${this.expr(n, s, st)};`);
+  }
+
+  /**
+   * A function telling whether a plain read of facts `x` gives its own field for every name in
+   * {@link fieldNames}: its prototype is `null`, or `Object.prototype` holding none of those
+   * names. Each name is a constant key, so V8 folds the `in` tests while `Object.prototype` keeps
+   * its shape (and drops the folding when it changes).
+   */
+  plainCheck(): string {
+    const tests = [...this.fieldNames].map((n) => `&&!(${this.k(n)} in ${this.k(Object.prototype)})`);
+    return this.fn(() => `let t0;return (t0=${this.k(prototypeKind)}(d))===1||t0===2${tests.join("")};`);
   }
 
   source(roots: string[]): string {
@@ -749,9 +770,10 @@ class Generator {
       else if (first === "$lex") head = "d.lexicons";
       else {
         const key = this.k(first);
+        this.fieldNames.add(first);
         head = this.cached(
           `\0${first}`,
-          `(${this.k(propertyIsEnumerable)}.call(d.facts,${key})?d.facts[${key}]:undefined)`,
+          `(d.p?d.facts[${key}]:${this.k(hasOwnProperty)}.call(d.facts,${key})?d.facts[${key}]:undefined)`,
           st,
         );
       }
@@ -797,6 +819,12 @@ export interface Program {
   readonly values: readonly Fn[];
   /** How many subexpressions are shared between trees: the length of `RootScope.c`. */
   readonly slots: number;
+  /**
+   * Whether the generated code may read the fields of `facts` with plain property reads
+   * (`RootScope.p`): true when its prototype is `null`, or `Object.prototype` holding none of the
+   * field names read. Otherwise every read first checks that the field is the facts' own.
+   */
+  readonly plain: (facts: object) => boolean;
   /** The source, for tests and tools. */
   readonly src: string;
 }
@@ -825,13 +853,20 @@ export function generateProgram(
   const g = new Generator(ctx, shared);
   const status = rules.map((r) => g.status(r.when, r.exceptions));
   const roots = values.map((v) => g.root(v, TOP));
-  const src = g.source([`[${status.join(",")}]`, `[${roots.join(",")}]`]);
+  const plain = g.plainCheck();
+  const src = g.source([`[${status.join(",")}]`, `[${roots.join(",")}]`, plain]);
   checkSource(src);
   // INVARIANT: as in generateEvaluators (checkSource above).
   // eslint-disable-next-line no-new-func -- the INVARIANT of this module: no bundle or facts text in `src`
-  const factory = new Function("K", src) as (K: readonly unknown[]) => [Fn[], Fn[]];
-  const [statusFns, valueFns] = factory(g.K);
-  return { status: statusFns, values: valueFns, slots: shared.size, src };
+  const factory = new Function("K", src) as (K: readonly unknown[]) => [Fn[], Fn[], Fn];
+  const [statusFns, valueFns, plainFn] = factory(g.K);
+  return {
+    status: statusFns,
+    values: valueFns,
+    slots: shared.size,
+    plain: (facts) => plainFn(facts, null) === true,
+    src,
+  };
 }
 
 /** The generated source for `roots` (for tests and tools); the same text `generateEvaluators` runs. */

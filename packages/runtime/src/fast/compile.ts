@@ -195,6 +195,7 @@ function constNode(
 // Scope access.
 
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /**
  * `copy[key]` where `copy` is what the reference's `n.bind` builds from `data`
@@ -214,9 +215,10 @@ const NO_SLOTS: unknown[] = [];
  * place (no copy per decision), and the reserved names `$asOf`, `$p` and `$lex`.
  *
  * Every read gives what the reference evaluator reads from its scope, {@link materialized}: a
- * null-prototype object holding the facts' own enumerable fields, then the three reserved names
- * (which win over facts fields of the same name). Code that needs that object as a value (an empty
- * `var` path, `n.bind`, `missing`) asks for it; it is built once per decision.
+ * null-prototype object holding the facts' own fields (string keys, enumerable or not; never an
+ * inherited one), then the three reserved names (which win over facts fields of the same name).
+ * Code that needs that object as a value (an empty `var` path, `n.bind`, `missing`) asks for it; it
+ * is built once per decision.
  */
 export class RootScope {
   private copy: Record<string, unknown> | null = null;
@@ -235,6 +237,12 @@ export class RootScope {
      * slot per subexpression, `UNSET` until computed.
      */
     readonly c: unknown[] = NO_SLOTS,
+    /**
+     * True when a plain property read of the facts gives exactly their own field for every name
+     * the generated code reads (see `Program.plain` in `fast/codegen.ts`): it then skips the
+     * own-property check.
+     */
+    readonly p: boolean = false,
   ) {}
 
   /** `scope[key]` on the materialized scope (`undefined` when absent). */
@@ -247,9 +255,7 @@ export class RootScope {
       case "$lex":
         return this.lexicons;
     }
-    return propertyIsEnumerable.call(this.facts, key)
-      ? (this.facts as Record<string, unknown>)[key]
-      : undefined;
+    return hasOwnProperty.call(this.facts, key) ? (this.facts as Record<string, unknown>)[key] : undefined;
   }
 
   /** The scope as an object: what the reference evaluator gets (built on first use). */
@@ -257,7 +263,7 @@ export class RootScope {
     if (this.copy === null) {
       const scope = Object.create(null) as Record<string, unknown>;
       const facts = this.facts as Record<string, unknown>;
-      for (const k of Object.keys(facts)) scope[k] = facts[k];
+      for (const k of Object.getOwnPropertyNames(facts)) scope[k] = facts[k];
       scope.$asOf = this.asOf;
       scope.$p = this.params;
       scope.$lex = this.lexicons;
@@ -277,8 +283,7 @@ function rootReader(name: string): (r: RootScope) => unknown {
     case "$lex":
       return (r) => r.lexicons;
   }
-  return (r) =>
-    propertyIsEnumerable.call(r.facts, name) ? (r.facts as Record<string, unknown>)[name] : undefined;
+  return (r) => (hasOwnProperty.call(r.facts, name) ? (r.facts as Record<string, unknown>)[name] : undefined);
 }
 
 function findFrame(env: Env, name: string): Frame | null {
