@@ -21,6 +21,7 @@
  * - Pure `n.*` operations over constants are folded at compile time.
  */
 import micromatch from "micromatch";
+import { shapeTest } from "./glob-shape.js";
 import {
   bindScope,
   CMP_OPERATORS,
@@ -1250,19 +1251,20 @@ export function globMatcher(
   patterns: readonly string[],
   cache: Map<string, RegExp | null>,
 ): ((s: string) => boolean) | null {
-  const res: Array<[string, RegExp]> = [];
+  const tests: Array<(s: string) => boolean> = [];
   for (const p of patterns) {
     const re = makeRe(p, cache);
     if (re === null) return null;
-    res.push([p, re]);
+    // A prefix test where the pattern's shape allows one (glob-shape.ts), else the regular expression.
+    tests.push(shapeTest(p, re) ?? ((s) => s === p || re.test(s)));
   }
-  if (res.length === 1) {
-    const [p, re] = res[0] as [string, RegExp];
-    return (s) => s !== "" && (s === p || re.test(s));
+  if (tests.length === 1) {
+    const test = tests[0] as (s: string) => boolean;
+    return (s) => s !== "" && test(s);
   }
   return (s) => {
     if (s === "") return false;
-    for (const [p, re] of res) if (s === p || re.test(s)) return true;
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as (s: string) => boolean)(s)) return true;
     return false;
   };
 }
