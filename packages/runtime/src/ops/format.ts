@@ -103,7 +103,11 @@ function formatPlain(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "boolean") return value ? "是" : "否";
   if (isRational(value)) return formatDecimal(value, 6);
-  if (Array.isArray(value)) return value.map(formatPlain).join("、");
+  if (Array.isArray(value)) {
+    let out = "";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : "、") + formatPlain(value[i]);
+    return out;
+  }
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return String(value);
   return JSON.stringify(value) ?? "";
