@@ -24,6 +24,7 @@ import { AgreementError, formatDisagreement } from "./harness/agreement.js";
 import { formatBenchReport } from "./harness/format-table.js";
 import { runPeerBench } from "./harness/run-peer-bench.js";
 import { createHandwrittenImplementation, createPeerImplementations } from "./implementations.js";
+import { createFactsHashFloor } from "./norma/floors.js";
 import { DEFAULT_WORKLOAD_SEED, generateWorkload } from "./workload/generate.js";
 
 const AGREEMENT_DOCS = 1_000;
@@ -132,6 +133,7 @@ async function main(): Promise<number> {
       rounds,
       implementations,
       baseline: createHandwrittenImplementation(),
+      floors: [createFactsHashFloor()],
       minRoundMs: quick ? 50 : 200,
       warmupMs: quick ? 50 : 150,
       onProgress: (line) => process.stderr.write(`${line}\n`),

@@ -48,6 +48,11 @@ export function formatEngineReport(
 }
 
 /** The batch section (`--batch`). */
+/** Documents per second the parse floor allows on the batch's workers (one core each). */
+function parseCeiling(b: BatchBenchResult): number {
+  return b.parseUsPerLine > 0 ? (b.workers * 1e6) / b.parseUsPerLine : 0;
+}
+
 export function formatBatchReport(b: BatchBenchResult, command: string): string {
   const samples = b.rssSamples;
   // Skip the first tenth (start-up, bundle loading in the workers) when judging flatness.
@@ -70,6 +75,10 @@ export function formatBatchReport(b: BatchBenchResult, command: string): string 
     `| ${int(b.count)} | ${b.workers} | ${int(b.docsPerSecond)} | ${b.wallSeconds.toFixed(0)} | ${mib(b.peakRssBytes)} | ${mib(lo)} – ${mib(hi)} (${steady.length} samples) | > 300,000 docs/s, flat |`,
     "",
     `Verdicts: ${verdicts}; error records: ${int(b.errors)}. Output ${mib(b.outputBytes)} of compact decisions.`,
+    "",
+    `Floor: \`JSON.parse\` alone takes ${b.parseUsPerLine.toFixed(2)} µs per line on one thread (first ${int(b.parseLines)} lines, ` +
+      `median of 3 passes), so no batch of these documents in Node can exceed ` +
+      `${int(parseCeiling(b))} docs/s on ${b.workers} cores even if deciding, validating, reading and writing cost nothing.`,
     "",
   ].join("\n");
 }

@@ -6,7 +6,17 @@
  * run, peak RSS of the process (all threads) and RSS sampled over the run.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +54,40 @@ export interface BatchBenchResult {
   rssSamples: number[];
   verdicts: Record<string, number>;
   errors: number;
+  /**
+   * `JSON.parse` alone on the first lines of the input, one thread, µs per line (median of 3
+   * passes): any batch of these documents in Node parses each line at least once.
+   */
+  parseUsPerLine: number;
+  /** How many lines that median is over. */
+  parseLines: number;
+}
+
+/** Times `JSON.parse` of the first `max` lines of `file` (see {@link BatchBenchResult.parseUsPerLine}). */
+export function timeParseFloor(file: string, max: number): { usPerLine: number; lines: number } {
+  const fd = openSync(file, "r");
+  let text: string;
+  try {
+    const buf = Buffer.alloc(Math.min(statSync(file).size, 64 * 1024 * 1024));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    text = buf.subarray(0, n).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+  const lines = text.split("\n");
+  lines.pop(); // the last may be cut off
+  const sample = lines.filter((l) => l !== "").slice(0, max);
+  if (sample.length === 0) return { usPerLine: 0, lines: 0 };
+  const passes: number[] = [];
+  let keep = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    const start = process.hrtime.bigint();
+    for (const line of sample) keep += (JSON.parse(line) as object) === null ? 0 : 1;
+    passes.push(Number(process.hrtime.bigint() - start) / 1e3 / sample.length);
+  }
+  if (keep < 0) throw new Error("unreachable");
+  passes.sort((a, b) => a - b);
+  return { usPerLine: passes[1] as number, lines: sample.length };
 }
 
 function cli(args: string[], progress: (line: string) => void): Promise<void> {
@@ -130,6 +174,7 @@ export async function runBatchBench(options: BatchBenchOptions): Promise<BatchBe
     rssSamples: number[];
     counts: { verdicts: Record<string, number>; failed: number };
   };
+  const floor = timeParseFloor(input, 20_000);
   const result: BatchBenchResult = {
     count: summary.linesDone,
     workers: options.workers,
@@ -142,6 +187,8 @@ export async function runBatchBench(options: BatchBenchOptions): Promise<BatchBe
     rssSamples: summary.rssSamples,
     verdicts: summary.counts.verdicts,
     errors: summary.counts.failed,
+    parseUsPerLine: floor.usPerLine,
+    parseLines: floor.lines,
   };
   rmSync(dir, { recursive: true, force: true });
   return result;

@@ -10,7 +10,7 @@ export function formatBenchTable(table: BenchTable): string {
   const rule = "|---|--:|--:|--:|--:|--:|--:|--:|--:|";
   const lines = table.rows.map((row) =>
     [
-      `${row.name}${row.async ? " (async)" : ""}`,
+      `${row.floor ? "floor: " : ""}${row.name}${row.async ? " (async)" : ""}`,
       formatInteger(row.docsPerSecond),
       formatRatio(row.throughputRatio),
       formatMicros(row.medianLatencyUs),
@@ -44,6 +44,12 @@ export function formatBenchReport(table: BenchTable, extra: { seed: number; comm
     "  since the hand-written function runs near the timer's resolution. Async engines are awaited one call at a time.",
     "- load: one `load()` call (parse/compile the 12 rules, build the engine; the library module is already imported).",
     "- heap after load: used JS heap after `load()` minus before, both after full GC; native memory (zen) is not counted.",
+    ...(table.rows.some((r) => r.floor)
+      ? [
+          "- floor: not an engine, a part of the work an implementation above must do, timed in the same rounds: what its",
+          "  ratio cannot go below.",
+        ]
+      : []),
     "",
   ].join("\n");
 }

@@ -35,6 +35,12 @@ export interface PeerBenchOptions {
   warmupMs?: number;
   /** Receives one line per step (loading, agreement, each round). */
   onProgress?: (line: string) => void;
+  /**
+   * Parts of the work some implementations must do, timed in the same rounds but not engines:
+   * exempt from the agreement check (their `decide` returns anything array-like), reported with
+   * `floor: true`. They show what a target cannot go below.
+   */
+  floors?: readonly Implementation[];
 }
 
 /** One row of the table: one implementation, medians over rounds. */
@@ -57,6 +63,8 @@ export interface BenchRow {
   loadMs: number;
   /** Used heap after `load()` minus before, both after full GC, in bytes (native memory not counted). */
   heapDeltaBytes: number;
+  /** True for a floor (see {@link PeerBenchOptions.floors}), not an implementation of the workload. */
+  floor: boolean;
 }
 
 /** The result of {@link runPeerBench}: what was run, where, and one row per implementation. */
@@ -79,6 +87,7 @@ export interface BenchTable {
 
 interface Prepared {
   impl: Implementation;
+  floor: boolean;
   async: boolean;
   loadMs: number;
   heapDeltaBytes: number;
@@ -127,7 +136,7 @@ export async function runPeerBench(options: PeerBenchOptions): Promise<BenchTabl
   for (const impl of implementations) {
     const { loadMs, heapDeltaBytes } = await measureLoad(impl);
     progress(`loaded ${impl.name} in ${loadMs.toFixed(2)} ms`);
-    prepared.push({ impl, async: false, loadMs, heapDeltaBytes, batchSize: 1, cursor: 0 });
+    prepared.push({ impl, floor: false, async: false, loadMs, heapDeltaBytes, batchSize: 1, cursor: 0 });
   }
 
   // INVARIANT: nothing is timed before every implementation agrees on every agreement document.
@@ -135,6 +144,12 @@ export async function runPeerBench(options: PeerBenchOptions): Promise<BenchTabl
   const disagreement = await checkAgreement(implementations, agreementDocs);
   if (disagreement !== null) throw new AgreementError(disagreement);
   progress(`all ${implementations.length} implementations agree on ${agreementDocs.length} documents`);
+  for (const impl of options.floors ?? []) {
+    if (names.has(impl.name)) throw new Error(`two implementations are named \`${impl.name}\``);
+    names.add(impl.name);
+    const { loadMs, heapDeltaBytes } = await measureLoad(impl);
+    prepared.push({ impl, floor: true, async: false, loadMs, heapDeltaBytes, batchSize: 1, cursor: 0 });
+  }
 
   for (const p of prepared) {
     const first = p.impl.decide(docs[0]!);
@@ -191,6 +206,7 @@ export async function runPeerBench(options: PeerBenchOptions): Promise<BenchTabl
       p99LatencyRatio: median(own.map((s, i) => s.p99LatencyUs / base[i]!.p99LatencyUs)),
       loadMs: p.loadMs,
       heapDeltaBytes: p.heapDeltaBytes,
+      floor: p.floor,
     };
   });
 

@@ -172,6 +172,46 @@ describe("runPeerBench", () => {
 });
 
 describe("formatBenchTable", () => {
+  it("times floors in the same rounds without an agreement check, and marks them", async () => {
+    const order: string[] = [];
+    const floor: Implementation = {
+      name: "part of the work",
+      load() {},
+      decide(doc: WorkloadFacts) {
+        order.push("floor");
+        // disagrees with every implementation: a floor is never checked
+        return [{ rule: "R01.filing.required", effect: String(doc.gmvLastMonthFen) }];
+      },
+    };
+    const table = await runPeerBench({
+      docs: DOCS,
+      rounds: 2,
+      implementations: [slowed("slow", 200)],
+      baseline: createHandwrittenImplementation(),
+      floors: [floor],
+      ...FAST,
+    });
+    expect(table.rows.map((r) => [r.name, r.floor])).toEqual([
+      ["hand-written JS", false],
+      ["slow", false],
+      ["part of the work", true],
+    ]);
+    expect(order.length).toBeGreaterThan(DOCS.length * 2);
+    const lines = formatBenchTable(table).split("\n");
+    expect(lines[4]).toMatch(/^\| floor: part of the work \| [\d,]+ \| [\d.]+× \|/);
+    expect(formatBenchReport(table, { seed: 9, command: "pnpm bench" })).toContain("- floor: not an engine");
+    await expect(
+      runPeerBench({
+        docs: DOCS,
+        rounds: 1,
+        implementations: [],
+        baseline: createHandwrittenImplementation(),
+        floors: [{ ...floor, name: "hand-written JS" }],
+        ...FAST,
+      }),
+    ).rejects.toThrow(/two implementations are named/);
+  });
+
   it("renders a markdown row per implementation with ratios", async () => {
     const table = await runPeerBench({
       docs: DOCS,
