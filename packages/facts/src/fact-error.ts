@@ -81,6 +81,19 @@ export function parsePointer(pointer: string): string[] {
     .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where `s` has its first lone surrogate, or -1. */
+export function loneSurrogateIndex(s: string): number {
+  return s.search(LONE_SURROGATE);
+}
+
+/** True when `s` has no lone surrogate (is encodable as UTF-8). */
+export function isWellFormed(s: string): boolean {
+  const native = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(s) : !LONE_SURROGATE.test(s);
+}
+
 const PREVIEW_LIMIT = 60;
 
 /**

@@ -30,10 +30,12 @@ export {
 export {
   validateFacts,
   validateFactsText,
+  parseAndValidateFacts,
   describeExpected,
   MAX_REPORTED_ERRORS,
   type FactsValidation,
   type FactsTextValidation,
+  type ParsedAndValidatedFacts,
   type ValidateFactsOptions,
 } from "./validate-facts.js";
 export {

@@ -1,5 +1,6 @@
 import {
   escapePointerToken,
+  isWellFormed,
   MAX_FACTS_DEPTH,
   MAX_FACTS_TEXT_LENGTH,
   type FactError,
@@ -77,72 +78,141 @@ type Frame = ObjectFrame | ArrayFrame;
  * {@link validateFacts} reports them.
  */
 export function parseFactsJson(text: string, file?: string, options: ParseFactsOptions = {}): ParsedFacts {
-  const maxDepth = options.maxDepth ?? MAX_FACTS_DEPTH;
+  return parseFactsText(text, file, options.maxDepth ?? MAX_FACTS_DEPTH).parsed;
+}
+
+/**
+ * What the quick path saw of the value it parsed, for {@link validateFacts} to skip checking again
+ * what the text already establishes. Not part of the package's API.
+ */
+export interface QuickShape {
+  /** The nesting limit the value was parsed with (every object and array is shallower). */
+  maxDepth: number;
+  /** Every value in the document, the root included (as `validateFacts`'s preflight counts them). */
+  values: number;
+  /** Items of the longest list. */
+  longestList: number;
+}
+
+/**
+ * True when no string and no field name parsed from `text` can hold a lone surrogate: the text is
+ * well-formed UTF-16 and has no `\ud…` escape (a parsed string is a slice of the text with its
+ * escapes replaced, so a surrogate in it is either in the text or escaped).
+ */
+export function parsesWellFormed(text: string): boolean {
+  return !ESCAPED_SURROGATE.test(text) && isWellFormed(text);
+}
+
+/**
+ * {@link parseFactsJson}, plus what the quick path saw of the value (null when the full parser
+ * ran). The value it gives is not to be changed before the shape is used.
+ */
+export function parseFactsText(
+  text: string,
+  file: string | undefined,
+  maxDepth: number,
+): { parsed: ParsedFacts; shape: QuickShape | null } {
   // The common case, a well-formed document, takes the quick path; the full parser runs for
   // anything else (to report the errors) and, lazily, to locate pointers.
   if (typeof text === "string" && text.length <= MAX_FACTS_TEXT_LENGTH) {
-    const value = parseQuick(text, maxDepth);
-    if (value !== QUICK_FAILED) {
+    const quick = parseQuick(text, maxDepth);
+    if (quick !== null) {
       let full: ParsedFacts | undefined;
-      return {
+      const parsed: ParsedFacts = {
         ok: true,
-        value,
+        value: quick.value,
         errors: [],
         ...(file === undefined ? {} : { file }),
         locate: (pointer) => (full ??= parseFull(text, file, maxDepth)).locate(pointer),
       };
+      const shape: QuickShape = {
+        maxDepth,
+        values: quick.walk.values,
+        longestList: quick.walk.longestList,
+      };
+      return { parsed, shape };
     }
   }
-  return parseFull(text, file, maxDepth);
+  return { parsed: parseFull(text, file, maxDepth), shape: null };
 }
 
-/** What {@link parseQuick} gives for text it leaves to the full parser. */
-const QUICK_FAILED: unique symbol = Symbol("quick parse failed");
+// A `\u` escape of a surrogate (U+D800–U+DFFF); also matches an escaped backslash followed by
+// `ud`, which only sends the document to the full check.
+const ESCAPED_SURROGATE = /\\u[dD]/;
+
+/** What {@link adopt} counts while it walks a value. */
+class Walk {
+  /** Field names, duplicates counted once. */
+  fields = 0;
+  /** Values, the root included. */
+  values = 1;
+  longestList = 0;
+  constructor(readonly maxDepth: number) {}
+}
 
 /**
- * `JSON.parse`, then a copy into null-prototype objects, when that gives exactly what the full
- * parser gives; else {@link QUICK_FAILED}. `JSON.parse` accepts the same grammar as the full parser
- * (RFC 8259; lone surrogates kept) except a leading byte-order mark, which it refuses. It keeps the
- * last of duplicate fields silently, so the fields are counted in the text (every string followed
- * by `:`) and in the copy: equal counts mean no duplicates. The copy refuses nesting of `maxDepth`
- * or more and non-finite numbers (`1e400`), which the full parser reports.
+ * `JSON.parse`, then the objects given a `null` prototype in place, when that gives exactly what
+ * the full parser gives; else null. `JSON.parse` accepts the same grammar as the full parser
+ * (RFC 8259; lone surrogates kept) except a leading byte-order mark, which it refuses; it defines
+ * every field as an own data property (so `__proto__` is one) in the order the full parser gives.
+ * It keeps the last of duplicate fields silently, so the fields are counted in the text (every
+ * string followed by `:`) and in the value: equal counts mean no duplicates. The walk refuses
+ * nesting of `maxDepth` or more and non-finite numbers (`1e400`), which the full parser reports.
  */
-function parseQuick(text: string, maxDepth: number): unknown {
-  let parsed: unknown;
+function parseQuick(text: string, maxDepth: number): { value: unknown; walk: Walk } | null {
+  let value: unknown;
   try {
-    parsed = JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    return QUICK_FAILED;
+    return null;
   }
-  const counter = { fields: 0 };
-  const value = copyNullProto(parsed, 0, maxDepth, counter);
-  if (value === QUICK_FAILED || counter.fields !== countFieldNames(text)) return QUICK_FAILED;
-  return value;
+  const walk = new Walk(maxDepth);
+  if (typeof value === "object") {
+    if (value !== null) {
+      try {
+        if (!adopt(value, 0, walk)) return null;
+      } catch {
+        // Only a stack overflow, for nesting deeper than the stack with a very large `maxDepth`.
+        return null;
+      }
+    }
+  } else if (typeof value === "number" && !Number.isFinite(value)) return null;
+  if (walk.fields !== countFieldNames(text)) return null;
+  return { value, walk };
 }
 
-function copyNullProto(v: unknown, depth: number, maxDepth: number, counter: { fields: number }): unknown {
-  if (typeof v === "number") return Number.isFinite(v) ? v : QUICK_FAILED;
-  if (v === null || typeof v !== "object") return v;
-  if (depth >= maxDepth) return QUICK_FAILED;
+/**
+ * Gives the objects of a freshly parsed object or array a `null` prototype, in place (V8 keeps
+ * them in fast mode, unlike objects made by `Object.create(null)`), and counts what {@link Walk}
+ * counts. False for nesting at `walk.maxDepth` or deeper, or a non-finite number.
+ */
+function adopt(v: object, depth: number, walk: Walk): boolean {
+  if (depth >= walk.maxDepth) return false;
   if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const x = copyNullProto(v[i], depth + 1, maxDepth, counter);
-      if (x === QUICK_FAILED) return QUICK_FAILED;
-      out[i] = x;
+    const n = v.length;
+    walk.values += n;
+    if (n > walk.longestList) walk.longestList = n;
+    for (let i = 0; i < n; i++) {
+      const x: unknown = v[i];
+      if (typeof x === "object") {
+        if (x !== null && !adopt(x, depth + 1, walk)) return false;
+      } else if (typeof x === "number" && !Number.isFinite(x)) return false;
     }
-    return out;
+    return true;
   }
-  const out = Object.create(null) as Record<string, unknown>;
-  const keys = Object.keys(v);
-  counter.fields += keys.length;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = copyNullProto((v as Record<string, unknown>)[k], depth + 1, maxDepth, counter);
-    if (x === QUICK_FAILED) return QUICK_FAILED;
-    out[k] = x;
+  Object.setPrototypeOf(v, null);
+  let fields = 0;
+  // With the prototype gone, `for…in` lists exactly the own fields.
+  for (const k in v) {
+    fields++;
+    const x: unknown = (v as Record<string, unknown>)[k];
+    if (typeof x === "object") {
+      if (x !== null && !adopt(x, depth + 1, walk)) return false;
+    } else if (typeof x === "number" && !Number.isFinite(x)) return false;
   }
-  return out;
+  walk.fields += fields;
+  walk.values += fields;
+  return true;
 }
 
 /** The number of field names in JSON text already known to be valid: strings followed by `:`. */
@@ -168,6 +238,18 @@ function countFieldNames(text: string): number {
     i = text.indexOf('"', k);
   }
   return count;
+}
+
+/**
+ * {@link parseFactsJson} without its quick path: the full parser on every text. Not part of the
+ * package's API; the tests check that the quick path gives exactly what this gives.
+ */
+export function parseFactsJsonFull(
+  text: string,
+  file?: string,
+  options: ParseFactsOptions = {},
+): ParsedFacts {
+  return parseFull(text, file, options.maxDepth ?? MAX_FACTS_DEPTH);
 }
 
 /** The full parser: every error with its place, and every value's offset for `locate`. */

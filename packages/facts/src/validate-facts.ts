@@ -3,12 +3,15 @@ import addFormatsPlugin from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import {
   escapePointerToken,
+  isWellFormed,
+  loneSurrogateIndex,
   MAX_FACTS_DEPTH,
   previewValue,
   type FactError,
   type FactErrorCode,
 } from "./fact-error.js";
-import { parseFactsJson, type ParsedFacts } from "./parse-facts-json.js";
+import { parseFactsText, parsesWellFormed, type ParsedFacts } from "./parse-facts-json.js";
+import { addQuickKeywords, quickDate, quickDateTime, quickSchema } from "./quick-schema.js";
 import { factsSchema, type SchemaNode } from "./schema.js";
 
 /** Options of {@link validateFacts}. */
@@ -33,44 +36,83 @@ const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).defau
 
 const RFC3339_SHAPE =
   /^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$/;
-const fullDateTimeFormat = fullFormats["date-time"] as
-  { validate: (s: string) => boolean } | ((s: string) => boolean);
-const fullDateTime =
-  typeof fullDateTimeFormat === "function" ? fullDateTimeFormat : fullDateTimeFormat.validate;
+
+function formatFunction(name: string): (s: string) => boolean {
+  const format = fullFormats[name as keyof typeof fullFormats] as
+    { validate: (s: string) => boolean } | ((s: string) => boolean);
+  return typeof format === "function" ? format : format.validate;
+}
+const fullDateTime = formatFunction("date-time");
+const fullDate = formatFunction("date");
+
+// RFC 3339 with the `T` separator and an offset: the runtime's `n.time` reads exactly this.
+const dateTime = (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s);
+
+const VOCABULARY = ["x-source", "x-unit", "x-expected"];
 
 /**
- * An ajv instance for the facts schema. `allErrors`: collect every error (with the data, for the
- * messages), reading own properties only; otherwise the yes/no check run first on every document:
- * it stops at the first error and reads properties plainly (see `quickApplies`).
+ * The ajv instance of the full validator: collects every error (with the data, for the
+ * messages), reading own properties only.
  */
-function newAjv(allErrors: boolean): Ajv2020 {
+function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({
-    allErrors,
+    allErrors: true,
     strict: true,
-    ownProperties: allErrors,
-    verbose: allErrors,
-    messages: allErrors,
+    ownProperties: true,
+    verbose: true,
+    messages: true,
   });
   addFormats(ajv, { formats: ["date"], keywords: false });
-  // RFC 3339 with the `T` separator and an offset: the runtime's `n.time` reads exactly this.
-  ajv.addFormat("date-time", {
-    type: "string",
-    validate: (s: string) => RFC3339_SHAPE.test(s) && fullDateTime(s),
-  });
-  ajv.addVocabulary(["x-source", "x-unit", "x-expected"]);
+  ajv.addFormat("date-time", { type: "string", validate: dateTime });
+  ajv.addVocabulary(VOCABULARY);
   return ajv;
 }
 
-// INVARIANT: compiled once per process; `validateFacts` only runs the compiled functions. Both
-// accept exactly the same documents when `quickApplies()` (`allErrors` changes what is reported,
-// never validity; see there for own properties), so a document `quick` accepts has no schema
-// errors or warnings, and `compiled` only runs on the others.
-const compiled = newAjv(true).compile(factsSchema as object);
+/**
+ * The ajv instance of the fail-fast validator, for the schema of `quickSchema`: it stops at the
+ * first error, reads properties plainly (see `quickApplies`), and checks the formats as the full
+ * validator does, the common shapes first.
+ */
+function newQuickAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: false,
+    strict: true,
+    ownProperties: false,
+    verbose: false,
+    messages: false,
+  });
+  ajv.addFormat("date", { type: "string", validate: quickDate(fullDate) });
+  ajv.addFormat("date-time", { type: "string", validate: quickDateTime(dateTime) });
+  ajv.addVocabulary(VOCABULARY);
+  addQuickKeywords(ajv);
+  return ajv;
+}
+
+// INVARIANT: compiled once per process; `validateFacts` only runs the compiled functions. `quick`
+// accepts only documents `compiled` accepts when `quickApplies()` (see `quick-schema.ts`; and
+// `allErrors` changes what is reported, never validity; see `quickApplies` for own properties),
+// so a document `quick` accepts has no schema errors or warnings, and `compiled` only runs on the
+// others (finding nothing in the few valid documents `quick` refuses).
+const compiled = newAjv().compile(factsSchema as object);
 let quickCompiled: ReturnType<Ajv2020["compile"]> | null = null;
 
 /** The fail-fast validator, compiled on first use. */
 function quick(): ReturnType<Ajv2020["compile"]> {
-  quickCompiled ??= newAjv(false).compile(factsSchema as object);
+  if (quickCompiled === null) {
+    // Whether a `propertyNames` schema accepts a name, by the full validator's rules.
+    const namesAjv = newAjv();
+    const nameCheckers = new Map<string, ReturnType<Ajv2020["compile"]>>();
+    const acceptsName = (names: SchemaNode, name: string): boolean => {
+      const key = JSON.stringify(names);
+      let check = nameCheckers.get(key);
+      if (check === undefined) {
+        check = namesAjv.compile({ $defs: factsSchema.$defs ?? {}, ...names });
+        nameCheckers.set(key, check);
+      }
+      return check(name) === true;
+    };
+    quickCompiled = newQuickAjv().compile(quickSchema(factsSchema, acceptsName));
+  }
   return quickCompiled;
 }
 
@@ -125,10 +167,64 @@ export const MAX_REPORTED_ERRORS = 1000;
  * `__proto__`, `constructor`, `prototype` are always errors.
  */
 export function validateFacts(doc: unknown, options: ValidateFactsOptions = {}): FactsValidation {
-  const pre = preflight(doc);
+  return validateAfter(preflight(doc), doc, options);
+}
+
+/**
+ * {@link validateFacts} without its quick paths: the preflight pass and the full validator on
+ * every document. Not part of the package's API; the tests check that `validateFacts` and
+ * {@link parseAndValidateFacts} give exactly what this gives.
+ */
+export function validateFactsFull(doc: unknown, options: ValidateFactsOptions = {}): FactsValidation {
+  return validateAfter(preflight(doc), doc, options, false);
+}
+
+/** The result of {@link parseAndValidateFacts}. */
+export interface ParsedAndValidatedFacts {
+  /** The parse of the text. */
+  parsed: ParsedFacts;
+  /** `validateFacts(parsed.value)`; null when the text does not parse (`parsed.ok` false). */
+  validation: FactsValidation | null;
+}
+
+/**
+ * {@link parseFactsJson}, then {@link validateFacts} on the value when it parses: the same
+ * results, with less work. A value parsed from text holds JSON values only, without cycles and
+ * within the nesting limit, so the preflight pass is skipped when the parse also saw that no list
+ * is too long, the document is not too large and no string can hold a lone surrogate.
+ */
+export function parseAndValidateFacts(
+  text: string,
+  options: ValidateFactsOptions & { file?: string } = {},
+): ParsedAndValidatedFacts {
+  const { parsed, shape } = parseFactsText(text, options.file, MAX_FACTS_DEPTH);
+  if (!parsed.ok) return { parsed, validation: null };
+  const pre =
+    shape !== null &&
+    shape.maxDepth <= MAX_FACTS_DEPTH &&
+    shape.values <= MAX_NODES &&
+    shape.longestList <= MAX_LIST_ITEMS &&
+    parsesWellFormed(text)
+      ? CLEAN
+      : preflight(parsed.value);
+  return { parsed, validation: validateAfter(pre, parsed.value, options) };
+}
+
+/** What {@link preflight} gives for a document with nothing wrong. */
+const CLEAN: Preflight = Object.freeze({
+  errors: Object.freeze([]) as unknown as FactError[],
+  blocking: false,
+});
+
+function validateAfter(
+  pre: Preflight,
+  doc: unknown,
+  options: ValidateFactsOptions,
+  tryQuick = true,
+): FactsValidation {
   const errors: FactError[] = [...pre.errors];
   const warnings: FactError[] = [];
-  if (!pre.blocking && !(quickApplies() && quick()(doc))) {
+  if (!pre.blocking && !(tryQuick && quickApplies() && quick()(doc))) {
     compiled(doc);
     const mapped = mapAjvErrors(compiled.errors ?? []);
     for (const e of mapped) {
@@ -164,11 +260,10 @@ export function validateFactsText(
   text: string,
   options: ValidateFactsOptions & { file?: string } = {},
 ): FactsTextValidation {
-  const parsed = parseFactsJson(text, options.file);
-  if (!parsed.ok) {
+  const { parsed, validation: result } = parseAndValidateFacts(text, options);
+  if (result === null) {
     return { ok: false, errors: parsed.errors, warnings: [], value: undefined, parsed };
   }
-  const result = validateFacts(parsed.value, options);
   const place = (e: FactError): FactError => {
     const at = locateNearest(parsed, e.pointer);
     return at ? { ...e, line: at.line, column: at.column } : e;
@@ -202,15 +297,8 @@ interface Preflight {
   blocking: boolean;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function isWellFormed(s: string): boolean {
-  const native = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
-  return native ? native.call(s) : !LONE_SURROGATE.test(s);
-}
-
 function unicodeError(pointer: string, s: string, what: string): FactError {
-  const index = s.search(LONE_SURROGATE);
+  const index = loneSurrogateIndex(s);
   const unit = s.charCodeAt(index).toString(16).padStart(4, "0");
   return {
     code: "facts/unicode",

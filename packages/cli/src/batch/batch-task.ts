@@ -3,7 +3,7 @@
  * `--workers 0`): decide every line (`norma batch`) or diff every line (`norma diff`).
  */
 import { LineDiffer, type DocChange } from "./impact-diff.js";
-import { LineDecider } from "./line-decider.js";
+import { LineDecider, type CheckedLine } from "./line-decider.js";
 import type { BatchResult, WorkerInit } from "./protocol.js";
 import { emptyCounts } from "./stats.js";
 
@@ -39,8 +39,15 @@ export function createBatchTask(init: WorkerInit): BatchTask {
     const decider = loaded.decider;
     return (data, firstLine, count) => {
       const counts = emptyCounts();
-      const out: string[] = [];
-      forEachLine(data, count, (text, i) => out.push(decider.decideLine(text, firstLine + i, counts)));
+      // Every line is checked, then every line decided, each in input order: the same output
+      // and counts as deciding line by line, with each half's code kept warm over the batch.
+      const checked = new Array<CheckedLine>(count);
+      forEachLine(data, count, (text, i) => {
+        checked[i] = decider.check(text);
+      });
+      const out = new Array<string>(count);
+      for (let i = 0; i < count; i++)
+        out[i] = decider.decideChecked(checked[i] as CheckedLine, firstLine + i, counts);
       return { output: out.join("\n") + "\n", counts };
     };
   }
