@@ -92,6 +92,8 @@ export interface QuickShape {
   values: number;
   /** Items of the longest list. */
   longestList: number;
+  /** True when the text has a backslash (an escape). */
+  escapes: boolean;
 }
 
 /**
@@ -99,8 +101,8 @@ export interface QuickShape {
  * well-formed UTF-16 and has no `\ud…` escape (a parsed string is a slice of the text with its
  * escapes replaced, so a surrogate in it is either in the text or escaped).
  */
-export function parsesWellFormed(text: string): boolean {
-  return !ESCAPED_SURROGATE.test(text) && isWellFormed(text);
+export function parsesWellFormed(text: string, shape: QuickShape): boolean {
+  return (!shape.escapes || !ESCAPED_SURROGATE.test(text)) && isWellFormed(text);
 }
 
 /**
@@ -129,6 +131,7 @@ export function parseFactsText(
         maxDepth,
         values: quick.walk.values,
         longestList: quick.walk.longestList,
+        escapes: quick.escapes,
       };
       return { parsed, shape };
     }
@@ -146,6 +149,8 @@ class Walk {
   fields = 0;
   /** Values, the root included. */
   values = 1;
+  /** String values (not field names). */
+  strings = 0;
   longestList = 0;
   constructor(readonly maxDepth: number) {}
 }
@@ -155,11 +160,14 @@ class Walk {
  * the full parser gives; else null. `JSON.parse` accepts the same grammar as the full parser
  * (RFC 8259; lone surrogates kept) except a leading byte-order mark, which it refuses; it defines
  * every field as an own data property (so `__proto__` is one) in the order the full parser gives.
- * It keeps the last of duplicate fields silently, so the fields are counted in the text (every
- * string followed by `:`) and in the value: equal counts mean no duplicates. The walk refuses
- * nesting of `maxDepth` or more and non-finite numbers (`1e400`), which the full parser reports.
+ * It keeps the last of duplicate fields silently, so the fields are counted in the text and in the
+ * value: equal counts mean no duplicates. Text without a backslash has a `"` only at either end of
+ * a string, so it holds twice as many as it has field names and string values, and a duplicate
+ * field (with its value) would add to those; other text has its field names counted (every
+ * string followed by `:`). The walk refuses nesting of `maxDepth` or more and non-finite numbers
+ * (`1e400`), which the full parser reports.
  */
-function parseQuick(text: string, maxDepth: number): { value: unknown; walk: Walk } | null {
+function parseQuick(text: string, maxDepth: number): { value: unknown; walk: Walk; escapes: boolean } | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -177,8 +185,13 @@ function parseQuick(text: string, maxDepth: number): { value: unknown; walk: Wal
       }
     }
   } else if (typeof value === "number" && !Number.isFinite(value)) return null;
-  if (walk.fields !== countFieldNames(text)) return null;
-  return { value, walk };
+  else if (typeof value === "string") walk.strings++;
+  const escapes = text.indexOf("\\") !== -1;
+  if (
+    escapes ? walk.fields !== countFieldNames(text) : countQuotes(text) !== 2 * (walk.fields + walk.strings)
+  )
+    return null;
+  return { value, walk, escapes };
 }
 
 /**
@@ -192,27 +205,40 @@ function adopt(v: object, depth: number, walk: Walk): boolean {
     const n = v.length;
     walk.values += n;
     if (n > walk.longestList) walk.longestList = n;
+    let strings = 0;
     for (let i = 0; i < n; i++) {
       const x: unknown = v[i];
       if (typeof x === "object") {
         if (x !== null && !adopt(x, depth + 1, walk)) return false;
-      } else if (typeof x === "number" && !Number.isFinite(x)) return false;
+      } else if (typeof x === "string") strings++;
+      else if (typeof x === "number" && !Number.isFinite(x)) return false;
     }
+    walk.strings += strings;
     return true;
   }
   Object.setPrototypeOf(v, null);
   let fields = 0;
+  let strings = 0;
   // With the prototype gone, `for…in` lists exactly the own fields.
   for (const k in v) {
     fields++;
     const x: unknown = (v as Record<string, unknown>)[k];
     if (typeof x === "object") {
       if (x !== null && !adopt(x, depth + 1, walk)) return false;
-    } else if (typeof x === "number" && !Number.isFinite(x)) return false;
+    } else if (typeof x === "string") strings++;
+    else if (typeof x === "number" && !Number.isFinite(x)) return false;
   }
   walk.fields += fields;
+  walk.strings += strings;
   walk.values += fields;
   return true;
+}
+
+/** The number of `"` in a text. */
+function countQuotes(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) count++;
+  return count;
 }
 
 /** The number of field names in JSON text already known to be valid: strings followed by `:`. */

@@ -204,7 +204,7 @@ export function parseAndValidateFacts(
     shape.maxDepth <= MAX_FACTS_DEPTH &&
     shape.values <= MAX_NODES &&
     shape.longestList <= MAX_LIST_ITEMS &&
-    parsesWellFormed(text)
+    parsesWellFormed(text, shape)
       ? CLEAN
       : preflight(parsed.value);
   return { parsed, validation: validateAfter(pre, parsed.value, options) };

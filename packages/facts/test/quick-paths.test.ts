@@ -494,6 +494,20 @@ describe("quickSchema", () => {
     expect(text).toContain(`"${MIN_UNITS}"`);
   });
 
+  it("moves every object schema below the root to `$defs`, referenced from its place", () => {
+    const inner = closed({ b: { type: "string" } });
+    const schema: SchemaNode = {
+      type: "object",
+      properties: { a: inner, list: { type: "array", items: inner } },
+    };
+    const out = quickSchema(schema, accepts);
+    expect(out.properties?.a).toEqual({ $ref: "#/$defs/quick-object-0" });
+    expect(out.properties?.list?.items).toEqual({ $ref: "#/$defs/quick-object-1" });
+    expect(out.$defs?.["quick-object-0"]).toEqual({ ...inner, propertyNames: undefined });
+    const facts = quickSchema(factsSchema, accepts);
+    for (const sub of Object.values(facts.properties ?? {})) expect(sub.properties).toBeUndefined();
+  });
+
   it("keeps `propertyNames` when a defined name fails it, or the object is open", () => {
     expect(quickSchema(closed({ a: {}, $b: {} }), accepts).propertyNames).toBeDefined();
     expect(quickSchema(closed({ a: {} }), accepts).propertyNames).toBeUndefined();
@@ -506,7 +520,7 @@ describe("quickSchema", () => {
     expect(quickSchema({ not: { maxLength: 3 } }, accepts)).toEqual({ not: { maxLength: 3 } });
   });
 
-  it("leaves a schema with an unknown keyword, or a `$ref` under `not`, as it is", () => {
+  it("leaves a schema with an unknown keyword, a `$ref` under `not` or an `$id` below the root as it is", () => {
     const unknown = {
       type: "object",
       patternProperties: { x: { maxLength: 1 } },
@@ -515,5 +529,10 @@ describe("quickSchema", () => {
     expect(quickSchema(unknown, accepts)).toBe(unknown);
     const negatedRef = { $defs: { s: { maxLength: 1 } }, not: { $ref: "#/$defs/s" } } as SchemaNode;
     expect(quickSchema(negatedRef, accepts)).toBe(negatedRef);
+    const innerId = {
+      type: "object",
+      properties: { a: { $id: "x", type: "object", properties: {} } },
+    } as SchemaNode;
+    expect(quickSchema(innerId, accepts)).toBe(innerId);
   });
 });
