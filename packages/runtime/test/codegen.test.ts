@@ -349,27 +349,7 @@ describe("compiled evaluator: plain reads of the facts' fields", () => {
     globCache: new Map(),
     timeCache: new Map(),
   });
-  const bundle = withHash({
-    format: "norma-bundle/1",
-    zone: "Asia/Shanghai",
-    policies: [{ id: "p", title: "plain", file: "p.norma", schema: "facts@1", sources: [] }],
-    rules: [
-      {
-        id: "r0",
-        title: null,
-        policy: "p",
-        norms: ["N-0"],
-        citations: [{ source: "S", line: 1, quote: "q" }],
-        effective: { from: null, until: null },
-        when: { "!!": [{ var: "items" }] } as Logic,
-        effect: { kind: "flag", label: "l0", value: null, valueType: null, message: null },
-        exceptions: [],
-      },
-    ],
-    params: [],
-    lexicons: {},
-    spans: {},
-  });
+  const bundle = bundleWith({ "!!": [{ var: "items" }] } as Logic, null as unknown as Logic, {});
   const statusOf = (facts: object, evaluator: "compiled" | "fast" | "reference"): string => {
     const loaded = loadBundle(bundle, { validateFacts: null });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
