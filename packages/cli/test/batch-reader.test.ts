@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { LineRanges } from "../src/batch/line-ranges.js";
 import {
   InputChangedError,
@@ -74,6 +75,42 @@ describe("readLineBatches", () => {
     await expect(
       batches("a\n", { batchLines: 2, verify: { bytes: 4, sha256: sha("a\nb\n") } }),
     ).rejects.toBeInstanceOf(InputChangedError);
+  });
+});
+
+describe("readLineBatches: any input, chunking, batch size, skipped lines and verified prefix", () => {
+  it("gives every line not skipped once, in order, each batch with the hash of the input up to its end", async () => {
+    const lineText = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("", "一二", "😀", "\r"));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(lineText, { maxLength: 30 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 32 }), fc.integer({ min: 0, max: 4 })), { maxLength: 3 }),
+        fc.nat(),
+        async (texts, lastNewline, chunk, batchLines, skipped, verifyAt) => {
+          const text = texts.join("\n") + (lastNewline && texts.length > 0 ? "\n" : "");
+          const all = text === "" ? [] : text.replace(/\n$/, "").split("\n");
+          const skip = LineRanges.of(skipped.map(([s, n]) => [s, s + n]));
+          // Verify at the end of some line, as a checkpoint records it.
+          const ends = [...Buffer.from(text).entries()].filter(([, b]) => b === 10).map(([i]) => i + 1);
+          const bytes = ends.length === 0 ? undefined : ends[verifyAt % ends.length]!;
+          const verify =
+            bytes === undefined
+              ? undefined
+              : { bytes, sha256: sha(Buffer.from(text).subarray(0, bytes).toString("utf8")) };
+          const got = await batches(text, { batchLines, skip, verify }, chunk);
+          const lines = got.flatMap((b) => b.lines.map((l, i) => [b.first + i, l] as const));
+          expect(lines).toEqual(all.map((l, i) => [i + 1, l] as const).filter(([n]) => !skip.has(n)));
+          for (const b of got) {
+            expect(b.sha).toBe(sha(Buffer.from(text).subarray(0, b.end).toString("utf8")));
+            expect(b.lines.length).toBeLessThanOrEqual(batchLines);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * The batch's line decider validates each document once, before the engine (which then decides
- * without validating again), and a batch checks all its lines before deciding any. Both must
- * write exactly the bytes and counts of the plain way: parse, then `engine.decide` with its own
- * validation, one line after the other. Checked here against that plain way, written out, on
- * generated documents (`norma gen`) and on mutated and broken ones.
+ * without validating again), and a batch checks all its lines before deciding any; the diff's
+ * line differ validates once for both engines. They must give exactly the bytes and counts of the
+ * plain way: parse, then `engine.decide` with its own validation, one line after the other.
+ * Checked here against that plain way, written out, on generated documents (`norma gen`) and on
+ * mutated and broken ones.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { parseFactsJson } from "@norma/facts";
 import type { DecideError, Engine } from "@norma/runtime";
 import { createBatchTask } from "../src/batch/batch-task.js";
 import { generateFacts, loadStories, type FactsDoc } from "../src/batch/generate-facts.js";
+import { compareDecisions, LineDiffer } from "../src/batch/impact-diff.js";
 import { compactDecision, LineDecider, type DecideSettings } from "../src/batch/line-decider.js";
 import { loadPoliciesForBatch } from "../src/batch/load-policies.js";
 import { bump, emptyCounts, type BatchCounts } from "../src/batch/stats.js";
@@ -261,6 +263,61 @@ describe("LineDecider: the same bytes and counts as validating in the engine", (
         expect(got.counts).toEqual(expected);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+/** A line diffed the plain way: each engine validates. */
+function plainDiffLine(
+  base: Engine,
+  head: Engine,
+  baseAsOf: number,
+  headAsOf: number,
+  text: string,
+  counts: BatchCounts,
+) {
+  const error = (kind: string, code: string) => {
+    counts.failed++;
+    bump(counts.errorKinds, kind);
+    bump(counts.errorCodes, code);
+    return null;
+  };
+  const body = text.endsWith("\r") ? text.slice(0, -1) : text;
+  if (body.trim() === "") return error("syntax", "facts/syntax");
+  const parsed = parseFactsJson(body);
+  if (!parsed.ok) return error("syntax", parsed.errors[0]?.code ?? "facts/syntax");
+  const b = base.decide(parsed.value, { asOf: baseAsOf, explain: false });
+  const h = head.decide(parsed.value, { asOf: headAsOf, explain: false });
+  if (!b.ok || !h.ok) {
+    const errors = (b.ok ? h.errors : b.errors) ?? [];
+    const kind = errors.some((e) => e.code.startsWith("facts/")) ? "invalid" : "eval";
+    return error(kind, errors[0]?.code ?? "eval/internal");
+  }
+  counts.decided++;
+  const change = compareDecisions(b.decision, h.decision);
+  if (change === null) return null;
+  const appId = (parsed.value as { appId?: unknown }).appId;
+  return { line: 3, appId: typeof appId === "string" ? appId : null, ...change };
+}
+
+describe("LineDiffer: the same changes and counts as validating in each engine", () => {
+  it("on generated, mutated and broken lines", () => {
+    const later = AS_OF + 30 * 86_400_000;
+    const created = LineDiffer.create(
+      { bundleText: loaded.bundleText, asOf: AS_OF },
+      { bundleText: loaded.bundleText, asOf: later },
+    );
+    if (!("differ" in created)) throw new Error(created.error);
+    fc.assert(
+      fc.property(line, (text) => {
+        const counts = emptyCounts();
+        const expected = emptyCounts();
+        expect(created.differ.diffLine(text, 3, counts)).toEqual(
+          plainDiffLine(loaded.engine, loaded.engine, AS_OF, later, text, expected),
+        );
+        expect(counts).toEqual(expected);
+      }),
+      { numRuns: 200 },
     );
   });
 });

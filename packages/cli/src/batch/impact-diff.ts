@@ -6,7 +6,7 @@
  * multiset of `{rule, effect, label, value, exception}` (messages, citations and explanations are
  * not compared: rewording a message is not a change of decision).
  */
-import { parseFactsJson } from "@norma/facts";
+import { parseAndValidateFacts } from "@norma/facts";
 import { loadBundle, type Decision, type Engine, type Outcome } from "@norma/runtime";
 import { bump, type BatchCounts } from "./stats.js";
 
@@ -43,7 +43,13 @@ export interface DocChange {
   rules: RuleChange[];
 }
 
-/** Decides lines under both sides and reports the ones whose decision changed. */
+/**
+ * Decides lines under both sides and reports the ones whose decision changed.
+ *
+ * INVARIANT: both engines validate facts with `@norma/facts`'s `validateFacts`, not strict (the
+ * default of `loadBundle`), so a document `parseAndValidateFacts` finds valid is decided by both
+ * without validating it again.
+ */
 export class LineDiffer {
   private constructor(
     private readonly base: Engine,
@@ -68,10 +74,12 @@ export class LineDiffer {
   diffLine(text: string, lineNo: number, counts: BatchCounts): DocChange | null {
     const body = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (body.trim() === "") return this.error(counts, "syntax", "facts/syntax");
-    const parsed = parseFactsJson(body);
+    const { parsed, validation } = parseAndValidateFacts(body);
     if (!parsed.ok) return this.error(counts, "syntax", parsed.errors[0]?.code ?? "facts/syntax");
-    const b = this.base.decide(parsed.value, { asOf: this.baseAsOf, explain: false });
-    const h = this.head.decide(parsed.value, { asOf: this.headAsOf, explain: false });
+    // Validated once for both; a document that fails goes through each engine's own validation.
+    const validate = validation?.ok !== true;
+    const b = this.base.decide(parsed.value, { asOf: this.baseAsOf, explain: false, validate });
+    const h = this.head.decide(parsed.value, { asOf: this.headAsOf, explain: false, validate });
     if (!b.ok || !h.ok) {
       const errors = (b.ok ? h.errors : b.errors) ?? [];
       const kind = errors.some((e) => e.code.startsWith("facts/")) ? "invalid" : "eval";

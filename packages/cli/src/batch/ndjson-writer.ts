@@ -25,6 +25,7 @@ export class NdjsonWriter {
   /** Bytes the stream has confirmed written (callback fired). */
   flushedBytes = 0;
   private failure: Error | null = null;
+  private draining: Promise<void> | null = null;
 
   constructor(
     target: OutputTarget | Writable,
@@ -84,17 +85,25 @@ export class NdjsonWriter {
       this.flushedBytes += bytes;
       onFlushed?.(null);
     });
-    if (!ok && !this.failure) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.stream.off("drain", done);
-          this.stream.off("error", done);
-          resolve();
-        };
-        this.stream.once("drain", done);
-        this.stream.once("error", done);
-      });
-    }
+    if (!ok && !this.failure) await this.drained();
+  }
+
+  /**
+   * Resolves at the stream's next `drain` (or error). Writers waiting at the same time share one
+   * wait, so the stream never holds more than one pair of listeners.
+   */
+  private drained(): Promise<void> {
+    this.draining ??= new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off("drain", done);
+        this.stream.off("error", done);
+        this.draining = null;
+        resolve();
+      };
+      this.stream.once("drain", done);
+      this.stream.once("error", done);
+    });
+    return this.draining;
   }
 
   /** Flushes and closes the stream (standard output is left open); resolves once everything is written. */

@@ -81,8 +81,11 @@ export async function* readLineBatches(
     }
     verified = true;
   };
+  // The chunk being cut into lines: input bytes [hashed, its end) are in it, not yet in `hash`.
+  let current: Buffer = carry;
   const cut = (endOffset: number): LineBatch | null => {
     if (count === 0) return null;
+    hashTo(current, base, endOffset);
     const data = new Uint8Array(sliceBytes);
     let at = 0;
     for (const s of slices) {
@@ -106,6 +109,7 @@ export async function* readLineBatches(
     const piece = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     bytesRead += piece.length;
     const buf = carry.length === 0 ? piece : Buffer.concat([carry, piece]);
+    current = buf;
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(10, start);
@@ -118,8 +122,12 @@ export async function* readLineBatches(
         const batch = cut(base + start);
         if (batch) yield batch;
       }
-      hashTo(buf, base, lineEnd);
-      checkVerify();
+      // Hashed line by line only until the checkpoint's bytes are verified; after that, as each
+      // batch is cut and at the end of each chunk (far fewer calls, the same bytes in order).
+      if (!verified) {
+        hashTo(buf, base, lineEnd);
+        checkVerify();
+      }
       if (!skipped) {
         if (count === 0) first = lineNo;
         slices.push({ buf, start, end: nl + 1 });
@@ -133,8 +141,10 @@ export async function* readLineBatches(
       start = nl + 1;
     }
     // Lines already in `slices` keep a reference to `buf`; the rest (a partial line) is carried over.
+    hashTo(buf, base, base + start);
     carry = buf.subarray(start);
     base += start;
+    current = carry;
     options.onBytesRead?.(bytesRead);
   }
 
