@@ -1,7 +1,7 @@
 /**
- * The batch's line decider validates each document once, before the engine (which then decides
- * without validating again), and a batch checks all its lines before deciding any; the diff's
- * line differ validates once for both engines. They must give exactly the bytes and counts of the
+ * The batch's line decider validates each document once, as it parses it, and the engine (loaded
+ * with a validator that remembers that result) does not validate it again; a batch checks all its
+ * lines before deciding any; the diff's line differ validates once for both engines. They must give exactly the bytes and counts of the
  * plain way: parse, then `engine.decide` with its own validation, one line after the other.
  * Checked here against that plain way, written out, on generated documents (`norma gen`) and on
  * mutated and broken ones.
@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseFactsJson } from "@norma/facts";
-import type { DecideError, Engine } from "@norma/runtime";
+import { loadBundle, type DecideError, type Engine } from "@norma/runtime";
 import { createBatchTask } from "../src/batch/batch-task.js";
 import { generateFacts, loadStories, type FactsDoc } from "../src/batch/generate-facts.js";
 import { compareDecisions, LineDiffer } from "../src/batch/impact-diff.js";
@@ -231,7 +231,9 @@ const line: fc.Arbitrary<string> = fc.oneof(
 describe("LineDecider: the same bytes and counts as validating in the engine", () => {
   for (const settings of SETTINGS) {
     const name = `${settings.evaluator}, ${settings.output}${settings.explain ? ", explained" : ""}`;
-    const decider = new LineDecider(loaded.engine, settings);
+    const made = LineDecider.fromBundleText(loaded.bundleText, settings);
+    if (!("decider" in made)) throw new Error(made.error);
+    const decider = made.decider;
 
     it(`line by line (${name})`, () => {
       fc.assert(
@@ -299,6 +301,41 @@ function plainDiffLine(
   const appId = (parsed.value as { appId?: unknown }).appId;
   return { line: 3, appId: typeof appId === "string" ? appId : null, ...change };
 }
+
+describe("loading", () => {
+  it("a bundle that does not load gives the diagnostics of a plain load", () => {
+    const broken = JSON.stringify({ ...(JSON.parse(loaded.bundleText) as object), rules: "nope" });
+    const made = LineDecider.fromBundleText(broken, SETTINGS[0]!);
+    expect(made).toEqual({
+      error: `the bundle does not load: ${JSON.stringify(loadBundle(broken).diagnostics)}`,
+    });
+    const diff = LineDiffer.create(
+      { bundleText: broken, asOf: AS_OF },
+      { bundleText: loaded.bundleText, asOf: AS_OF },
+    );
+    expect(diff).toEqual({
+      error: `the base bundle does not load: ${JSON.stringify(loadBundle(broken).diagnostics)}`,
+    });
+  });
+});
+
+describe("LineDecider on an engine of its own: validated by the engine", () => {
+  it("gives the same bytes and counts", () => {
+    const settings = SETTINGS[0]!;
+    const decider = new LineDecider(loaded.engine, settings);
+    fc.assert(
+      fc.property(line, (text) => {
+        const counts = emptyCounts();
+        const expected = emptyCounts();
+        expect(decider.decideLine(text, 7, counts)).toBe(
+          plainDecideLine(loaded.engine, settings, text, 7, expected),
+        );
+        expect(counts).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe("LineDiffer: the same changes and counts as validating in each engine", () => {
   it("on generated, mutated and broken lines", () => {

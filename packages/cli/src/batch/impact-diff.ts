@@ -7,7 +7,8 @@
  * not compared: rewording a message is not a change of decision).
  */
 import { parseAndValidateFacts } from "@norma/facts";
-import { loadBundle, type Decision, type Engine, type Outcome } from "@norma/runtime";
+import type { Decision, Engine, Outcome } from "@norma/runtime";
+import { KnownValidation } from "./known-validation.js";
 import { bump, type BatchCounts } from "./stats.js";
 
 /** One side of a diff: a bundle and the as-of instant it decides at. */
@@ -44,11 +45,8 @@ export interface DocChange {
 }
 
 /**
- * Decides lines under both sides and reports the ones whose decision changed.
- *
- * INVARIANT: both engines validate facts with `@norma/facts`'s `validateFacts`, not strict (the
- * default of `loadBundle`), so a document `parseAndValidateFacts` finds valid is decided by both
- * without validating it again.
+ * Decides lines under both sides and reports the ones whose decision changed. Both engines are
+ * loaded with one {@link KnownValidation}, so each document is validated once for both.
  */
 export class LineDiffer {
   private constructor(
@@ -56,15 +54,17 @@ export class LineDiffer {
     private readonly head: Engine,
     private readonly baseAsOf: number,
     private readonly headAsOf: number,
+    private readonly known: KnownValidation,
   ) {}
 
   /** Loads both bundles; an error message when one does not load. */
   static create(base: DiffSide, head: DiffSide): { differ: LineDiffer } | { error: string } {
-    const b = loadBundle(base.bundleText);
+    const known = new KnownValidation();
+    const b = known.load(base.bundleText);
     if (!b.ok) return { error: `the base bundle does not load: ${JSON.stringify(b.diagnostics)}` };
-    const h = loadBundle(head.bundleText);
+    const h = known.load(head.bundleText);
     if (!h.ok) return { error: `the head bundle does not load: ${JSON.stringify(h.diagnostics)}` };
-    return { differ: new LineDiffer(b.value, h.value, base.asOf, head.asOf) };
+    return { differ: new LineDiffer(b.value, h.value, base.asOf, head.asOf, known) };
   }
 
   /**
@@ -75,11 +75,13 @@ export class LineDiffer {
     const body = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (body.trim() === "") return this.error(counts, "syntax", "facts/syntax");
     const { parsed, validation } = parseAndValidateFacts(body);
-    if (!parsed.ok) return this.error(counts, "syntax", parsed.errors[0]?.code ?? "facts/syntax");
-    // Validated once for both; a document that fails goes through each engine's own validation.
-    const validate = validation?.ok !== true;
-    const b = this.base.decide(parsed.value, { asOf: this.baseAsOf, explain: false, validate });
-    const h = this.head.decide(parsed.value, { asOf: this.headAsOf, explain: false, validate });
+    if (!parsed.ok || validation === null) {
+      return this.error(counts, "syntax", parsed.errors[0]?.code ?? "facts/syntax");
+    }
+    const [b, h] = this.known.with(parsed.value, validation, () => [
+      this.base.decide(parsed.value, { asOf: this.baseAsOf, explain: false }),
+      this.head.decide(parsed.value, { asOf: this.headAsOf, explain: false }),
+    ]);
     if (!b.ok || !h.ok) {
       const errors = (b.ok ? h.errors : b.errors) ?? [];
       const kind = errors.some((e) => e.code.startsWith("facts/")) ? "invalid" : "eval";

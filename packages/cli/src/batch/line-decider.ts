@@ -6,8 +6,9 @@
  * Guarantees: never throws for any input line; every call returns exactly one line (no newline
  * inside: JSON escapes them); the line is a JSON object whose first field is `"line"`.
  */
-import { parseAndValidateFacts, type ParsedAndValidatedFacts } from "@norma/facts";
-import { loadBundle, type DecideError, type DecideOptions, type Decision, type Engine } from "@norma/runtime";
+import { parseAndValidateFacts, parseFactsJson, type ParsedAndValidatedFacts } from "@norma/facts";
+import type { DecideError, DecideOptions, Decision, Engine } from "@norma/runtime";
+import { KnownValidation } from "./known-validation.js";
 import { bump, type BatchCounts } from "./stats.js";
 
 /** What a batch decides with: the same for every line of a run (and recorded in its checkpoint). */
@@ -61,17 +62,16 @@ const SYNTAX_CODES = new Set([
 /** A line's facts parsed and validated ({@link LineDecider.check}); null for an empty line. */
 export type CheckedLine = ParsedAndValidatedFacts | null;
 
-/**
- * Decides lines one at a time with one loaded engine.
- *
- * INVARIANT: the engine validates facts with `@norma/facts`'s `validateFacts`, not strict (the
- * default of `loadBundle`), so a document `parseAndValidateFacts` finds valid is decided without
- * validating it again.
- */
+/** Decides lines one at a time with one loaded engine. */
 export class LineDecider {
+  /**
+   * `known`: the validator the engine was loaded with, when it is a {@link KnownValidation} (each
+   * document is then validated once, as it is checked); null: the engine validates on its own.
+   */
   constructor(
     private readonly engine: Engine,
     private readonly settings: DecideSettings,
+    private readonly known: KnownValidation | null = null,
   ) {}
 
   /** Loads a bundle (its JSON text) once; an error message instead when it does not load. */
@@ -79,10 +79,11 @@ export class LineDecider {
     bundleText: string,
     settings: DecideSettings,
   ): { decider: LineDecider } | { error: string } {
-    const loaded = loadBundle(bundleText);
+    const known = new KnownValidation();
+    const loaded = known.load(bundleText);
     if (!loaded.ok) return { error: `the bundle does not load: ${JSON.stringify(loaded.diagnostics)}` };
     if (settings.evaluator === "compiled") loaded.value.prepare();
-    return { decider: new LineDecider(loaded.value, settings) };
+    return { decider: new LineDecider(loaded.value, settings, known) };
   }
 
   /** The output line (without its newline) for input line number `lineNo` (1-based); counts it in `counts`. */
@@ -97,7 +98,10 @@ export class LineDecider {
    */
   check(text: string): CheckedLine {
     const body = text.endsWith("\r") ? text.slice(0, -1) : text;
-    return body.trim() === "" ? null : parseAndValidateFacts(body);
+    if (body.trim() === "") return null;
+    return this.known !== null
+      ? parseAndValidateFacts(body)
+      : { parsed: parseFactsJson(body), validation: null };
   }
 
   /** The second half of {@link decideLine}: the output line for a line {@link check} checked; counts it. */
@@ -121,13 +125,11 @@ export class LineDecider {
       return this.errorLine(lineNo, kind, errors, counts);
     }
     const { asOf, explain, evaluator } = this.settings;
-    // The engine validates with `validateFacts` (see `fromBundleText`), which gives `validation`
-    // for this document: a document that passed needs no second run. One that did not goes
-    // through the engine's own validation, so its refusal is the engine's, word for word.
-    const result = this.engine.decide(
-      parsed.value,
-      validation?.ok === true ? { asOf, explain, evaluator, validate: false } : { asOf, explain, evaluator },
-    );
+    const decide = () => this.engine.decide(parsed.value, { asOf, explain, evaluator });
+    const result =
+      this.known !== null && validation !== null
+        ? this.known.with(parsed.value, validation, decide)
+        : decide();
     if (!result.ok) {
       const kind: ErrorKind = result.errors.some((e) => e.code.startsWith("facts/")) ? "invalid" : "eval";
       return this.errorLine(lineNo, kind, result.errors.map(lineError), counts);
