@@ -13,7 +13,7 @@ import { parseFactsJson } from "@norma/facts";
 import { loadBundle, type DecideError, type Engine } from "@norma/runtime";
 import { createBatchTask } from "../src/batch/batch-task.js";
 import { generateFacts, loadStories, type FactsDoc } from "../src/batch/generate-facts.js";
-import { compareDecisions, LineDiffer } from "../src/batch/impact-diff.js";
+import { compareDecisions, DiffAggregate, LineDiffer, type DocChange } from "../src/batch/impact-diff.js";
 import { compactDecision, LineDecider, type DecideSettings } from "../src/batch/line-decider.js";
 import { loadPoliciesForBatch } from "../src/batch/load-policies.js";
 import { bump, emptyCounts, type BatchCounts } from "../src/batch/stats.js";
@@ -355,6 +355,40 @@ describe("LineDiffer: the same changes and counts as validating in each engine",
         expect(counts).toEqual(expected);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("DiffAggregate", () => {
+  it("reports the same, in the same order, whatever order the batches come in", () => {
+    const later = AS_OF + 30 * 86_400_000;
+    const created = LineDiffer.create(
+      { bundleText: loaded.bundleText, asOf: AS_OF },
+      { bundleText: loaded.bundleText, asOf: later },
+    );
+    if (!("differ" in created)) throw new Error(created.error);
+    const differ = created.differ;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 4, maxLength: 30 }), fc.nat(), (texts, seed) => {
+        // Batches of up to 3 lines, each with its counts and changes.
+        const batches: { counts: BatchCounts; changes: DocChange[] }[] = [];
+        texts.forEach((t, i) => {
+          if (i % 3 === 0) batches.push({ counts: emptyCounts(), changes: [] });
+          const b = batches[batches.length - 1]!;
+          const change = differ.diffLine(t, i + 1, b.counts);
+          if (change) b.changes.push(change);
+        });
+        const shuffled = [...batches].sort(
+          (a, b) => ((batches.indexOf(a) * 7919 + seed) % 13) - ((batches.indexOf(b) * 7919 + seed) % 13),
+        );
+        const inOrder = new DiffAggregate();
+        for (const b of batches) inOrder.add(b.counts, b.changes);
+        const anyOrder = new DiffAggregate();
+        for (const b of shuffled) anyOrder.add(b.counts, b.changes);
+        const meta = { base: null, head: null, input: "-" } as never;
+        expect(JSON.stringify(anyOrder.report(meta))).toBe(JSON.stringify(inOrder.report(meta)));
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -9,7 +9,7 @@
 import { parseAndValidateFacts } from "@norma/facts";
 import type { Decision, Engine, Outcome } from "@norma/runtime";
 import { KnownValidation } from "./known-validation.js";
-import { bump, type BatchCounts } from "./stats.js";
+import { bump, sortedEntries, type BatchCounts } from "./stats.js";
 
 /** One side of a diff: a bundle and the as-of instant it decides at. */
 export interface DiffSide {
@@ -252,7 +252,7 @@ export class DiffAggregate {
     return g;
   }
 
-  /** The report; groups sorted by documents (most first), then by name. */
+  /** The report; counts and groups sorted by number (most first), then by name. */
   report(meta: Pick<DiffReport, "base" | "head" | "input">): DiffReport {
     const groups = (map: Map<string, DiffGroup & { relatedSet: Set<string> }>) =>
       Object.fromEntries(
@@ -266,8 +266,9 @@ export class DiffAggregate {
       total: this.total,
       decided: this.decided,
       changed: this.changed,
-      errors: this.errors,
-      verdicts: this.verdicts,
+      // Counts too are listed by number, then by name: batches are added in the order workers finish.
+      errors: Object.fromEntries(sortedEntries(this.errors)),
+      verdicts: Object.fromEntries(sortedEntries(this.verdicts)),
       byRule: groups(this.byRule),
       byNorm: groups(this.byNorm),
       examples: this.examples,
