@@ -333,8 +333,6 @@ class BundleEngine implements Engine {
    * same instant, so each is formatted once. Cleared when full.
    */
   private readonly asOfText = new Map<number, string>();
-  private lastAsOf = Number.NaN;
-  private lastAsOfText = "";
   /** Per rule, what decisions without explanations share. */
   private readonly lean: LeanRule[];
   /** The closures and the reference as rule runners (made at load). */
@@ -833,17 +831,14 @@ class BundleEngine implements Engine {
     return { strength, outcomes, rules };
   }
 
-  /** The decision's `asOf` text, formatted once per instant (the last one asked is checked first). */
+  /** The decision's `asOf` text, formatted once per instant. */
   private formatAsOf(asOf: number): string {
-    if (asOf === this.lastAsOf) return this.lastAsOfText;
     let text = this.asOfText.get(asOf);
     if (text === undefined) {
       text = formatRfc3339(asOf, this.zone);
       if (this.asOfText.size >= AS_OF_CACHE_SIZE) this.asOfText.clear();
       this.asOfText.set(asOf, text);
     }
-    this.lastAsOf = asOf;
-    this.lastAsOfText = text;
     return text;
   }
 
