@@ -22,7 +22,9 @@ let lexer: Lexer | undefined;
 
 function getLexer(): Lexer {
   lexer ??= new Lexer(LEXER_TOKENS, {
-    positionTracking: "onlyOffset",
+    // "full" for `endOffset` (the parser's node locations need it): setting it afterwards on
+    // tokens made without one cost twice the lexing itself.
+    positionTracking: "full",
     // INVARIANT: every pattern has analyzable first characters (see `identifierStartHint`); a
     // pattern that had none would silently make the lexer try every pattern at every position.
     ensureOptimizations: true,
@@ -46,8 +48,6 @@ export function tokenize(text: string, file: string): LexResult {
     diagnostics.push(invalidCharacter(text, start, end, file));
   }
   for (const token of result.tokens) {
-    // INVARIANT: `endOffset` is inclusive (chevrotain's convention); "onlyOffset" tracking leaves it unset.
-    token.endOffset = token.startOffset + token.image.length - 1;
     if (token.tokenTypeIdx === Identifier.tokenTypeIdx) {
       const kw = KEYWORDS.get(token.image);
       if (kw) {

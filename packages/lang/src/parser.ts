@@ -17,8 +17,10 @@ import {
   CstParser,
   type CstNode,
   type IParserErrorMessageProvider,
+  type IOrAlt,
   type IToken,
   type ITokenGrammarPath,
+  type OrMethodOpts,
   type TokenType,
 } from "chevrotain";
 import * as T from "./tokens.js";
@@ -58,6 +60,14 @@ const COMPARISONS = [T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt];
 /** The chevrotain parser for Norma; produces a CST that `buildPolicy` turns into the AST. */
 export class NormaParser extends CstParser {
   private depth = 0;
+
+  /**
+   * The alternatives of each `OR`, built on its first run and reused (chevrotain's advice for
+   * speed): otherwise every run of a rule allocates a fresh array of closures, which was over
+   * half the parse time under tsx, whose esbuild names each `ALT` closure as it is made.
+   * The closures read `this` at call time, so reuse cannot change what they do.
+   */
+  private readonly alts: Record<string, IOrAlt<unknown>[] | OrMethodOpts<unknown> | undefined> = {};
 
   constructor(errorMessageProvider: IParserErrorMessageProvider) {
     super(T.ALL_TOKENS, {
@@ -123,46 +133,50 @@ export class NormaParser extends CstParser {
   });
 
   readonly declaration = this.rule("declaration", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.sourceDecl) },
-        { ALT: () => this.SUBRULE(this.lexiconDecl) },
-        { ALT: () => this.SUBRULE(this.paramDecl) },
-        { ALT: () => this.SUBRULE(this.letDecl) },
-        { ALT: () => this.SUBRULE(this.ruleDecl) },
-      ],
-      ERR_MSG: "a declaration (`rule`, `param`, `let`, `lexicon` or `source`)",
-    });
+    this.OR(
+      (this.alts.declaration ??= {
+        DEF: [
+          { ALT: () => this.SUBRULE(this.sourceDecl) },
+          { ALT: () => this.SUBRULE(this.lexiconDecl) },
+          { ALT: () => this.SUBRULE(this.paramDecl) },
+          { ALT: () => this.SUBRULE(this.letDecl) },
+          { ALT: () => this.SUBRULE(this.ruleDecl) },
+        ],
+        ERR_MSG: "a declaration (`rule`, `param`, `let`, `lexicon` or `source`)",
+      }),
+    );
   });
 
   readonly sourceDecl = this.rule("sourceDecl", () => {
     this.CONSUME(T.Source);
     this.CONSUME(T.Identifier);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.File);
-            this.CONSUME1(T.StringToken, { LABEL: "fileName" });
-            this.CONSUME(T.Sha256);
-            this.CONSUME2(T.StringToken, { LABEL: "hash" });
-            this.OPTION(() => {
-              this.CONSUME(T.Edited);
-              this.CONSUME(T.DateLiteral, { LABEL: "editedDate" });
-            });
+    this.OR(
+      (this.alts.sourceDecl ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.File);
+              this.CONSUME1(T.StringToken, { LABEL: "fileName" });
+              this.CONSUME(T.Sha256);
+              this.CONSUME2(T.StringToken, { LABEL: "hash" });
+              this.OPTION(() => {
+                this.CONSUME(T.Edited);
+                this.CONSUME(T.DateLiteral, { LABEL: "editedDate" });
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Url);
-            this.CONSUME3(T.StringToken, { LABEL: "url" });
-            this.CONSUME(T.Retrieved);
-            this.CONSUME2(T.DateLiteral, { LABEL: "retrievedDate" });
+          {
+            ALT: () => {
+              this.CONSUME(T.Url);
+              this.CONSUME3(T.StringToken, { LABEL: "url" });
+              this.CONSUME(T.Retrieved);
+              this.CONSUME2(T.DateLiteral, { LABEL: "retrievedDate" });
+            },
           },
-        },
-      ],
-      ERR_MSG: "`file` or `url`",
-    });
+        ],
+        ERR_MSG: "`file` or `url`",
+      }),
+    );
     this.OPTION2(() => this.CONSUME4(T.StringToken, { LABEL: "title" }));
   });
 
@@ -204,11 +218,13 @@ export class NormaParser extends CstParser {
     this.SUBRULE(this.dottedName);
     this.OPTION(() => this.CONSUME(T.StringToken, { LABEL: "title" }));
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.implementsClause) },
-        { ALT: () => this.SUBRULE(this.citation) },
-        { ALT: () => this.SUBRULE(this.effective) },
-      ]);
+      this.OR(
+        (this.alts.ruleDecl ??= [
+          { ALT: () => this.SUBRULE(this.implementsClause) },
+          { ALT: () => this.SUBRULE(this.citation) },
+          { ALT: () => this.SUBRULE(this.effective) },
+        ]),
+      );
     });
     this.CONSUME(T.When);
     this.SUBRULE(this.expression);
@@ -229,10 +245,12 @@ export class NormaParser extends CstParser {
     this.CONSUME(T.When);
     this.SUBRULE(this.expression);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.implementsClause) },
-        { ALT: () => this.SUBRULE(this.citation) },
-      ]);
+      this.OR(
+        (this.alts.exceptionClause ??= [
+          { ALT: () => this.SUBRULE(this.implementsClause) },
+          { ALT: () => this.SUBRULE(this.citation) },
+        ]),
+      );
     });
     this.OPTION3(() => {
       this.CONSUME(T.Then);
@@ -242,34 +260,38 @@ export class NormaParser extends CstParser {
 
   readonly effective = this.rule("effective", () => {
     this.CONSUME(T.Effective);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.From);
-            this.SUBRULE(this.instant, { LABEL: "from" });
-            this.OPTION(() => {
-              this.CONSUME(T.Until);
-              this.SUBRULE2(this.instant, { LABEL: "until" });
-            });
+    this.OR(
+      (this.alts.effective ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.From);
+              this.SUBRULE(this.instant, { LABEL: "from" });
+              this.OPTION(() => {
+                this.CONSUME(T.Until);
+                this.SUBRULE2(this.instant, { LABEL: "until" });
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(T.Until);
-            this.SUBRULE3(this.instant, { LABEL: "until" });
+          {
+            ALT: () => {
+              this.CONSUME2(T.Until);
+              this.SUBRULE3(this.instant, { LABEL: "until" });
+            },
           },
-        },
-      ],
-      ERR_MSG: "`from` or `until`",
-    });
+        ],
+        ERR_MSG: "`from` or `until`",
+      }),
+    );
   });
 
   readonly instant = this.rule("instant", () => {
-    this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.DateLiteral) }, { ALT: () => this.CONSUME(T.DateTimeLiteral) }],
-      ERR_MSG: "a date such as `2024-01-01` or a date-time such as `2024-01-01T08:00`",
-    });
+    this.OR(
+      (this.alts.instant ??= {
+        DEF: [{ ALT: () => this.CONSUME(T.DateLiteral) }, { ALT: () => this.CONSUME(T.DateTimeLiteral) }],
+        ERR_MSG: "a date such as `2024-01-01` or a date-time such as `2024-01-01T08:00`",
+      }),
+    );
   });
 
   readonly citation = this.rule("citation", () => {
@@ -281,25 +303,31 @@ export class NormaParser extends CstParser {
   });
 
   readonly effect = this.rule("effect", () => {
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.OR2(LABEL_EFFECTS.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "verb" }) })));
-            this.CONSUME(T.StringToken, { LABEL: "label" });
+    this.OR(
+      (this.alts.effect ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.OR2(
+                (this.alts.effect2 ??= LABEL_EFFECTS.map((t) => ({
+                  ALT: () => this.CONSUME(t, { LABEL: "verb" }),
+                }))),
+              );
+              this.CONSUME(T.StringToken, { LABEL: "label" });
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Assess, { LABEL: "verb" });
-            this.CONSUME(T.Identifier);
-            this.CONSUME(T.Equals);
-            this.SUBRULE(this.expression);
+          {
+            ALT: () => {
+              this.CONSUME(T.Assess, { LABEL: "verb" });
+              this.CONSUME(T.Identifier);
+              this.CONSUME(T.Equals);
+              this.SUBRULE(this.expression);
+            },
           },
-        },
-      ],
-      ERR_MSG: "an effect (`reject`, `require`, `allow`, `flag`, `advise` or `assess`)",
-    });
+        ],
+        ERR_MSG: "an effect (`reject`, `require`, `allow`, `flag`, `advise` or `assess`)",
+      }),
+    );
     this.OPTION(() => {
       this.CONSUME(T.Message);
       this.CONSUME2(T.StringToken, { LABEL: "message" });
@@ -317,27 +345,29 @@ export class NormaParser extends CstParser {
   // ---------------------------------------------------------------- types
 
   readonly typeExpr = this.rule("typeExpr", () => {
-    this.OR({
-      DEF: [
-        ...PRIMITIVE_TYPES.map((t) => ({ ALT: () => this.CONSUME(t) })),
-        {
-          ALT: () => {
-            this.CONSUME(T.List);
-            this.CONSUME(T.Of);
-            this.SUBRULE(this.typeExpr);
+    this.OR(
+      (this.alts.typeExpr ??= {
+        DEF: [
+          ...PRIMITIVE_TYPES.map((t) => ({ ALT: () => this.CONSUME(t) })),
+          {
+            ALT: () => {
+              this.CONSUME(T.List);
+              this.CONSUME(T.Of);
+              this.SUBRULE(this.typeExpr);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.LBrace);
-            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeField) });
-            this.CONSUME(T.RBrace);
+          {
+            ALT: () => {
+              this.CONSUME(T.LBrace);
+              this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeField) });
+              this.CONSUME(T.RBrace);
+            },
           },
-        },
-      ],
-      ERR_MSG:
-        "a type (`boolean`, `integer`, `decimal`, `percent`, `money`, `date`, `datetime`, `duration`, `string`, `list of …` or `{ … }`)",
-    });
+        ],
+        ERR_MSG:
+          "a type (`boolean`, `integer`, `decimal`, `percent`, `money`, `date`, `datetime`, `duration`, `string`, `list of …` or `{ … }`)",
+      }),
+    );
     this.OPTION(() => this.CONSUME(T.Question));
   });
 
@@ -354,7 +384,11 @@ export class NormaParser extends CstParser {
   });
 
   readonly quantified = this.rule("quantified", () => {
-    this.OR(QUANTIFIERS.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "quantifier" }) })));
+    this.OR(
+      (this.alts.quantified ??= QUANTIFIERS.map((t) => ({
+        ALT: () => this.CONSUME(t, { LABEL: "quantifier" }),
+      }))),
+    );
     this.CONSUME(T.Identifier);
     this.CONSUME(T.In);
     this.SUBRULE(this.orExpr, { LABEL: "collection" });
@@ -388,18 +422,20 @@ export class NormaParser extends CstParser {
   });
 
   readonly notExpr = this.rule("notExpr", () => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Not);
-            this.SUBRULE(this.notExpr);
+    this.OR(
+      (this.alts.notExpr ??= {
+        ERR_MSG: "an expression",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Not);
+              this.SUBRULE(this.notExpr);
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.testExpr) },
-      ],
-    });
+          { ALT: () => this.SUBRULE(this.testExpr) },
+        ],
+      }),
+    );
   });
 
   readonly testExpr = this.rule("testExpr", () => {
@@ -408,63 +444,74 @@ export class NormaParser extends CstParser {
   });
 
   readonly testTail = this.rule("testTail", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2(COMPARISONS.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "operator" }) })));
-          this.SUBRULE(this.coalesceExpr);
+    this.OR(
+      (this.alts.testTail ??= [
+        {
+          ALT: () => {
+            this.OR2(
+              (this.alts.testTail2 ??= COMPARISONS.map((t) => ({
+                ALT: () => this.CONSUME(t, { LABEL: "operator" }),
+              }))),
+            );
+            this.SUBRULE(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.In);
-          this.SUBRULE2(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.In);
+            this.SUBRULE2(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.CONSUME2(T.In);
-          this.SUBRULE3(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Not);
+            this.CONSUME2(T.In);
+            this.SUBRULE3(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Matches);
-          this.SUBRULE4(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Matches);
+            this.SUBRULE4(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Contains);
-          this.OPTION(() => {
-            this.CONSUME(T.Any);
-            this.CONSUME(T.Of);
-          });
-          this.SUBRULE5(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Contains);
+            this.OPTION(() => {
+              this.CONSUME(T.Any);
+              this.CONSUME(T.Of);
+            });
+            this.SUBRULE5(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Starts);
-          this.CONSUME(T.With);
-          this.SUBRULE6(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Starts);
+            this.CONSUME(T.With);
+            this.SUBRULE6(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Ends);
-          this.CONSUME2(T.With);
-          this.SUBRULE7(this.coalesceExpr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Ends);
+            this.CONSUME2(T.With);
+            this.SUBRULE7(this.coalesceExpr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Is);
-          this.OR3([{ ALT: () => this.CONSUME(T.Absent) }, { ALT: () => this.CONSUME(T.Present) }]);
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            this.OR3(
+              (this.alts.testTail3 ??= [
+                { ALT: () => this.CONSUME(T.Absent) },
+                { ALT: () => this.CONSUME(T.Present) },
+              ]),
+            );
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   readonly coalesceExpr = this.rule("coalesceExpr", () => {
@@ -478,10 +525,12 @@ export class NormaParser extends CstParser {
   readonly additiveExpr = this.rule("additiveExpr", () => {
     this.SUBRULE(this.multiplicativeExpr);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: "operator" }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
-      ]);
+      this.OR(
+        (this.alts.additiveExpr ??= [
+          { ALT: () => this.CONSUME(T.Plus, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
+        ]),
+      );
       this.SUBRULE2(this.multiplicativeExpr);
     });
   });
@@ -489,27 +538,31 @@ export class NormaParser extends CstParser {
   readonly multiplicativeExpr = this.rule("multiplicativeExpr", () => {
     this.SUBRULE(this.unaryExpr);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: "operator" }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: "operator" }) },
-      ]);
+      this.OR(
+        (this.alts.multiplicativeExpr ??= [
+          { ALT: () => this.CONSUME(T.Star, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Slash, { LABEL: "operator" }) },
+        ]),
+      );
       this.SUBRULE2(this.unaryExpr);
     });
   });
 
   readonly unaryExpr = this.rule("unaryExpr", () => {
-    this.OR({
-      ERR_MSG: "an expression",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Minus);
-            this.SUBRULE(this.unaryExpr);
+    this.OR(
+      (this.alts.unaryExpr ??= {
+        ERR_MSG: "an expression",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Minus);
+              this.SUBRULE(this.unaryExpr);
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.postfixExpr) },
-      ],
-    });
+          { ALT: () => this.SUBRULE(this.postfixExpr) },
+        ],
+      }),
+    );
   });
 
   readonly postfixExpr = this.rule("postfixExpr", () => {
@@ -521,52 +574,63 @@ export class NormaParser extends CstParser {
   });
 
   readonly primary = this.rule("primary", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.numberLiteral) },
-        { ALT: () => this.CONSUME(T.PercentLiteral) },
-        { ALT: () => this.CONSUME(T.DateTimeLiteral) },
-        { ALT: () => this.CONSUME(T.DateLiteral) },
-        { ALT: () => this.CONSUME(T.StringToken) },
-        { ALT: () => this.CONSUME(T.True) },
-        { ALT: () => this.CONSUME(T.False) },
-        { ALT: () => this.SUBRULE(this.nameOrCall) },
-        { ALT: () => this.SUBRULE(this.parenExpr) },
-        { ALT: () => this.SUBRULE(this.listLiteral) },
-        { ALT: () => this.SUBRULE(this.recordLiteral) },
-        { ALT: () => this.SUBRULE(this.quantified) },
-        { ALT: () => this.SUBRULE(this.conditional) },
-        { ALT: () => this.CONSUME(T.NormId) },
-        { ALT: () => this.CONSUME(T.TooDeep) },
-      ],
-      ERR_MSG: "an expression",
-    });
+    this.OR(
+      (this.alts.primary ??= {
+        DEF: [
+          { ALT: () => this.SUBRULE(this.numberLiteral) },
+          { ALT: () => this.CONSUME(T.PercentLiteral) },
+          { ALT: () => this.CONSUME(T.DateTimeLiteral) },
+          { ALT: () => this.CONSUME(T.DateLiteral) },
+          { ALT: () => this.CONSUME(T.StringToken) },
+          { ALT: () => this.CONSUME(T.True) },
+          { ALT: () => this.CONSUME(T.False) },
+          { ALT: () => this.SUBRULE(this.nameOrCall) },
+          { ALT: () => this.SUBRULE(this.parenExpr) },
+          { ALT: () => this.SUBRULE(this.listLiteral) },
+          { ALT: () => this.SUBRULE(this.recordLiteral) },
+          { ALT: () => this.SUBRULE(this.quantified) },
+          { ALT: () => this.SUBRULE(this.conditional) },
+          { ALT: () => this.CONSUME(T.NormId) },
+          { ALT: () => this.CONSUME(T.TooDeep) },
+        ],
+        ERR_MSG: "an expression",
+      }),
+    );
   });
 
   readonly numberLiteral = this.rule("numberLiteral", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.IntLiteral) }, { ALT: () => this.CONSUME(T.DecimalLiteral) }]);
+    this.OR(
+      (this.alts.numberLiteral ??= [
+        { ALT: () => this.CONSUME(T.IntLiteral) },
+        { ALT: () => this.CONSUME(T.DecimalLiteral) },
+      ]),
+    );
     this.OPTION(() => this.SUBRULE(this.unit));
   });
 
   readonly unit = this.rule("unit", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Yuan) },
-      { ALT: () => this.CONSUME(T.Fen) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Natural);
-          this.OR2([{ ALT: () => this.CONSUME(T.Days) }, { ALT: () => this.CONSUME(T.Day) }]);
+    this.OR(
+      (this.alts.unit ??= [
+        { ALT: () => this.CONSUME(T.Yuan) },
+        { ALT: () => this.CONSUME(T.Fen) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Natural);
+            this.OR2(
+              (this.alts.unit2 ??= [{ ALT: () => this.CONSUME(T.Days) }, { ALT: () => this.CONSUME(T.Day) }]),
+            );
+          },
         },
-      },
-      { ALT: () => this.CONSUME2(T.Days) },
-      { ALT: () => this.CONSUME2(T.Day) },
-      { ALT: () => this.CONSUME(T.Hours) },
-      { ALT: () => this.CONSUME(T.Hour) },
-      { ALT: () => this.CONSUME(T.Minutes) },
-      { ALT: () => this.CONSUME(T.Minute) },
-      { ALT: () => this.CONSUME(T.Seconds) },
-      { ALT: () => this.CONSUME(T.Second) },
-    ]);
+        { ALT: () => this.CONSUME2(T.Days) },
+        { ALT: () => this.CONSUME2(T.Day) },
+        { ALT: () => this.CONSUME(T.Hours) },
+        { ALT: () => this.CONSUME(T.Hour) },
+        { ALT: () => this.CONSUME(T.Minutes) },
+        { ALT: () => this.CONSUME(T.Minute) },
+        { ALT: () => this.CONSUME(T.Seconds) },
+        { ALT: () => this.CONSUME(T.Second) },
+      ]),
+    );
   });
 
   readonly nameOrCall = this.rule("nameOrCall", () => {
