@@ -18,7 +18,7 @@
  */
 import type { Because, JsonValue } from "../decision.js";
 import type { IrSpan } from "../ir.js";
-import { type CNode, type Env, type Frame, varLookup } from "../fast/compile.js";
+import { type CNode, type Env, type Frame, lookupSegments } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { toJsonValue } from "./json-value.js";
 import { renderLogic } from "./render-logic.js";
@@ -55,13 +55,34 @@ function collect(n: CNode, inner: ReadonlySet<string>, out: Set<string>): void {
   for (const k of n.kids) collect(k, inner, out);
 }
 
-/** A fact path split once: its head and the escaped pointer of the rest (`/a/b`, or `""`). */
+/** A fact path an atom reports, split and escaped once. */
 interface PathInfo {
+  path: string;
+  /** The path split at its dots (what `var` reads). */
+  segs: readonly string[];
   head: string;
   /** For a head that is not bound: the whole pointer (`/head/a/b`); `null` for a `$` head. */
   absolute: string | null;
   /** The escaped pointer of the segments after the head. */
   rest: string;
+}
+
+/** What the explainer keeps on a node it reports as an atom (`CNode.atom`), made on first use. */
+interface AtomPlan {
+  /** The spans the text was taken from (an explainer with other spans makes its own plan). */
+  spans: Readonly<Record<string, IrSpan>>;
+  text: string;
+  paths: readonly PathInfo[];
+}
+
+function pathInfo(path: string): PathInfo {
+  const segs = path.split(".");
+  const head = segs[0] as string;
+  const rest = segs
+    .slice(1)
+    .map((s) => `/${escapeToken(s)}`)
+    .join("");
+  return { path, segs, head, absolute: head.startsWith("$") ? null : `/${escapeToken(head)}${rest}`, rest };
 }
 
 /**
@@ -84,30 +105,14 @@ export class Explainer {
     private readonly atom: AtomEvaluator,
   ) {}
 
-  /** Paths split and escaped once (they come from the bundle, so there are few of them). */
-  private pathInfo = new Map<string, PathInfo>();
-
-  private infoOf(path: string): PathInfo {
-    let info = this.pathInfo.get(path);
-    if (info === undefined) {
-      const segs = path.split(".");
-      const head = segs[0] as string;
-      const rest = segs
-        .slice(1)
-        .map((s) => `/${escapeToken(s)}`)
-        .join("");
-      info = { head, absolute: head.startsWith("$") ? null : `/${escapeToken(head)}${rest}`, rest };
-      this.pathInfo.set(path, info);
-    }
-    return info;
-  }
+  /** The paths of `var` reads as {@link PathInfo} (for quantifier lists), made once per path. */
+  private pathInfos = new Map<string, PathInfo>();
 
   /**
    * The JSON pointer into the facts of a `var` path, following quantifier frames to the element
    * they bind; null for parameters, lexicons, the as-of instant and computed values.
    */
-  private pointerOf(path: string, e: Env): string | null {
-    const info = this.infoOf(path);
+  private pointerOf(info: PathInfo, e: Env): string | null {
     if (info.absolute !== null) return info.absolute;
     for (let f: Env = e; f !== null; f = f.up) {
       if (f.name === info.head) {
@@ -126,9 +131,10 @@ export class Explainer {
     if (node.op === "n.coalesce" && node.kids[0]) node = node.kids[0];
     if (node.op !== "var") return null;
     const k = node.kids[0];
-    return k && k.isConst && typeof k.value === "string" && k.value !== ""
-      ? this.pointerOf(k.value, e)
-      : null;
+    if (!k || !k.isConst || typeof k.value !== "string" || k.value === "") return null;
+    let info = this.pathInfos.get(k.value);
+    if (info === undefined) this.pathInfos.set(k.value, (info = pathInfo(k.value)));
+    return this.pointerOf(info, e);
   }
 
   /** Evaluates `node` and appends the atoms that decided its value to `out`; returns the value. */
@@ -138,19 +144,18 @@ export class Explainer {
       case "and":
       case "or": {
         if (kids.length === 0) break;
+        // Every conjunct's atoms go to `out`; when one decides, only its atoms are kept.
         const wantTrue = n.op === "or";
-        const parts: Because[] = [];
+        const start = out.length;
         let cur: unknown;
         for (const k of kids) {
-          const sub: Because[] = [];
-          cur = this.walk(k, d, e, sub);
+          const mark = out.length;
+          cur = this.walk(k, d, e, out);
           if (truthy(cur) === wantTrue) {
-            out.push(...sub);
+            if (mark > start) out.splice(start, mark - start);
             return cur;
           }
-          parts.push(...sub);
         }
-        out.push(...parts);
         return cur;
       }
       case "!":
@@ -200,41 +205,56 @@ export class Explainer {
         return v;
       }
     }
-    const parts: Because[] = [];
+    // Every element's atoms go to `out`; when one decides, only its atoms are kept.
+    const start = out.length;
     const listPtr = q.bind !== null ? this.listPointer(q.list, e) : null;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i];
-      const sub: Because[] = [];
+      const mark = out.length;
       let v: unknown;
       if (q.bind !== null) {
         const frame: ElementFrame = { name: q.bind, v: x, up: e, listPtr, index: i };
-        v = this.walk(q.body, d, frame, sub);
-      } else v = this.walk(q.body, x, null, sub);
+        v = this.walk(q.body, d, frame, out);
+      } else v = this.walk(q.body, x, null, out);
       if (truthy(v) === decidingTruth) {
-        out.push(...sub);
+        if (mark > start) out.splice(start, mark - start);
         return kind === "some";
       }
-      parts.push(...sub);
     }
-    out.push(...parts);
     return kind !== "some";
   }
 
   /** The atom entry for `n` with value `v`. */
   because(n: CNode, v: unknown, d: unknown, e: Env): Because {
-    if (n.paths === null) n.paths = collectPaths(n);
+    const plan = this.planOf(n);
     const saw: Record<string, JsonValue> = {};
     const facts: string[] = [];
-    for (const p of n.paths) {
-      const ptr = this.pointerOf(p, e);
+    const paths = plan.paths;
+    for (let i = 0; i < paths.length; i++) {
+      const info = paths[i] as PathInfo;
+      const ptr = this.pointerOf(info, e);
       if (ptr !== null && !facts.includes(ptr)) facts.push(ptr);
-      const value = this.json(varLookup(d, e, p, undefined));
+      const value = this.json(lookupSegments(d, e, info.segs, null));
       // Paths come from the bundle; `__proto__` must still be a plain member, not a prototype.
-      if (p === "__proto__")
-        Object.defineProperty(saw, p, { value, enumerable: true, writable: true, configurable: true });
-      else saw[p] = value;
+      if (info.path === "__proto__")
+        Object.defineProperty(saw, info.path, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else saw[info.path] = value;
     }
-    return { node: n.ptr, text: this.text(n), value: this.json(v), saw, facts };
+    return { node: n.ptr, text: plan.text, value: this.json(v), saw, facts };
+  }
+
+  /** The node's {@link AtomPlan}, made on first use. */
+  private planOf(n: CNode): AtomPlan {
+    const cached = n.atom as AtomPlan | null;
+    if (cached !== null && cached.spans === this.spans) return cached;
+    const plan: AtomPlan = { spans: this.spans, text: this.text(n), paths: collectPaths(n).map(pathInfo) };
+    n.atom = plan;
+    return plan;
   }
 
   /**
@@ -258,17 +278,9 @@ export class Explainer {
     return out;
   }
 
-  /** Each node's text, once computed. */
-  private texts = new Map<CNode, string>();
-
   /** The policy text of a node, else a rendering of its IR. */
-  text(n: CNode): string {
-    let text = this.texts.get(n);
-    if (text === undefined) {
-      const span = Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? this.spans[n.ptr] : undefined;
-      text = span && typeof span.text === "string" ? span.text : renderLogic(n.logic);
-      this.texts.set(n, text);
-    }
-    return text;
+  private text(n: CNode): string {
+    const span = Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? this.spans[n.ptr] : undefined;
+    return span && typeof span.text === "string" ? span.text : renderLogic(n.logic);
   }
 }

@@ -21,13 +21,14 @@ export function toJsonValue(value: unknown, depth = 0): JsonValue {
       if (isRational(value)) return value.toString();
       if (Array.isArray(value)) return value.map((v) => toJsonValue(v, depth + 1));
       const out: Record<string, JsonValue> = {};
-      for (const k of Object.keys(value)) {
-        Object.defineProperty(out, k, {
-          value: toJsonValue((value as Record<string, unknown>)[k], depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        const v = toJsonValue((value as Record<string, unknown>)[k], depth + 1);
+        // An own `__proto__` field stays a field: assignment would set the prototype instead.
+        if (k === "__proto__")
+          Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[k] = v;
       }
       return out;
     }

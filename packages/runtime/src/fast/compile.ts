@@ -117,8 +117,8 @@ export interface CNode {
   /** True when the node always gives `value`. */
   readonly isConst: boolean;
   readonly value: unknown;
-  /** Fact paths an explanation reports for this node (computed on first use). */
-  paths: string[] | null;
+  /** What the explainer keeps about this node as an atom (its own type; computed on first use). */
+  atom: unknown;
 }
 
 /** What compiling needs to know about the bundle. */
@@ -179,7 +179,7 @@ function node(
   kids: readonly CNode[],
   quant: Quant | null = null,
 ): CNode {
-  return { logic, ptr, op, fn, kids, quant, isConst: false, value: undefined, paths: null };
+  return { logic, ptr, op, fn, kids, quant, isConst: false, value: undefined, atom: null };
 }
 
 function constNode(
@@ -189,7 +189,7 @@ function constNode(
   op: string | null = null,
   kids: CNode[] = [],
 ): CNode {
-  return { logic, ptr, op, fn: () => value, kids, quant: null, isConst: true, value, paths: null };
+  return { logic, ptr, op, fn: () => value, kids, quant: null, isConst: true, value, atom: null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +322,11 @@ function segmentsOf(path: string): string[] {
 export function varLookup(data: unknown, env: Env, a: unknown, b: unknown): unknown {
   const notFound = b === undefined ? null : b;
   if (a === undefined || a === "" || a === null) return materialize(data, env);
-  const segs = typeof a === "string" ? segmentsOf(a) : String(a).split(".");
+  return lookupSegments(data, env, typeof a === "string" ? segmentsOf(a) : String(a).split("."), notFound);
+}
+
+/** {@link varLookup} of a non-empty path already split at its dots. */
+export function lookupSegments(data: unknown, env: Env, segs: readonly string[], notFound: unknown): unknown {
   let cur: unknown = data;
   let i = 0;
   if (env === null && data instanceof RootScope) {

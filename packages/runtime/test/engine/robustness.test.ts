@@ -109,6 +109,36 @@ describe("hostile facts", () => {
     }
   });
 
+  it("a rule that fails lists the atoms evaluated before the failure, in order", () => {
+    const b = withHash({
+      ...fixtureBundle,
+      rules: [
+        {
+          ...fixtureBundle.rules[3]!,
+          when: {
+            and: [
+              { "==": [{ var: "nickname" }, "x"] },
+              { or: [{ "==": [{ var: "release" }, "y"] }, { in: ["x", { var: "categories" }] }] },
+            ],
+          },
+        },
+      ],
+      spans: {},
+    });
+    const l = loadBundle(b, { validateFacts: null });
+    if (!l.ok) throw new Error(JSON.stringify(l.diagnostics));
+    for (const evaluator of ["fast", "reference"] as const) {
+      const r = l.value.decide({ nickname: "x", release: "z", categories: { indexOf: 3 } }, { evaluator });
+      if (!r.ok) throw new Error("expected a decision");
+      const entry = r.decision.rules[0]!;
+      expect(entry.status).toBe("error");
+      expect(entry.because.map((x) => [x.saw, x.value])).toEqual([
+        [{ nickname: "x" }, true],
+        [{ release: "z" }, false],
+      ]);
+    }
+  });
+
   it("arbitrary JSON facts never make decide throw (property)", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), fc.boolean(), (facts, explain, validate) => {
