@@ -69,12 +69,21 @@ export class NormaParser extends CstParser {
    */
   private readonly alts: Record<string, IOrAlt<unknown>[] | OrMethodOpts<unknown> | undefined> = {};
 
-  constructor(errorMessageProvider: IParserErrorMessageProvider) {
+  /**
+   * `validateGrammar` runs chevrotain's checks of the grammar itself (ambiguities, left recursion,
+   * …), which throw on a faulty grammar; they cost half the parser's construction, so they run in
+   * the tests (test/parser-grammar.test.ts), not in every process.
+   */
+  constructor(
+    errorMessageProvider: IParserErrorMessageProvider,
+    options: { validateGrammar?: boolean } = {},
+  ) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider,
+      skipValidations: options.validateGrammar !== true,
     });
     this.performSelfAnalysis();
   }

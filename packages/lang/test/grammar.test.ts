@@ -8,9 +8,18 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { formatText, parsePolicy } from "../src/index.js";
 import { DIAGRAMS_PATH, generateDiagramsHtml, serializedGrammar } from "../src/generate-grammar.js";
+import { SyntaxMessages } from "../src/parse-errors.js";
+import { NormaParser } from "../src/parser.js";
 import { REPO } from "./helpers.js";
 
 const HEADER = 'policy reference.example "示例" reads facts@1';
+
+describe("the parser's grammar", () => {
+  // Processes skip these checks at start-up (they cost half the parser's construction).
+  test("passes chevrotain's grammar validations (ambiguities, left recursion, …)", () => {
+    expect(() => new NormaParser(new SyntaxMessages(), { validateGrammar: true })).not.toThrow();
+  });
+});
 
 describe("grammar/diagrams.html", () => {
   test("is up to date with the parser (regenerate: pnpm --filter @norma/lang generate:grammar)", () => {
