@@ -16,41 +16,18 @@
  * and the environment chain has the same frames (`{name, v, up}`), so delegated closures and
  * generated code can call each other freely.
  */
-import { compileTree, globMatcher, varHead, type CNode, type CompileContext, type Fn } from "./compile.js";
 import {
-  CMP_OPERATORS,
-  cmpHolds,
-  globPatterns,
-  opAdd,
-  opCmp,
-  opCoalesce,
-  opContains,
-  opContainsAny,
-  opCount,
-  opEnds,
-  opFirst,
-  opGet,
-  opLen,
-  opLower,
-  opMul,
-  opNeg,
-  opRecord,
-  opStarts,
-  opSub,
-  opTrim,
-} from "../ops/custom.js";
-import { formatValue } from "../ops/format.js";
-import { cmp, isRoundingMode, mulRound, round, toRational } from "../value/rational.js";
-import {
-  dayStart,
-  monthOf,
-  naturalDaysBetween,
-  parseTime,
-  plusNaturalDays,
-  prevMonthOf,
-  SHANGHAI,
-  type Zone,
-} from "../value/time.js";
+  compileTree,
+  globMatcher,
+  opsFor,
+  varHead,
+  type CNode,
+  type CompileContext,
+  type Fn,
+} from "./compile.js";
+import { CMP_OPERATORS, cmpHolds, globPatterns, opCmp, opCount } from "../ops/custom.js";
+import { cmp } from "../value/rational.js";
+import { parseTime, SHANGHAI, type Zone } from "../value/time.js";
 import * as std from "./std-ops.js";
 import { isLogic } from "./std-ops.js";
 
@@ -181,46 +158,35 @@ function fastCmp(op: unknown): ((a: unknown, b: unknown) => boolean | null) | nu
   };
 }
 
-/** Custom operations whose fast implementation is one function of the evaluated arguments. */
-const DIRECT_OPS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
-  "n.first": opFirst,
-  "n.get": opGet,
-  "n.record": opRecord,
-  "n.coalesce": opCoalesce,
-  "n.add": opAdd,
-  "n.sub": opSub,
-  "n.mul": opMul,
-  "n.neg": opNeg,
-  "n.len": opLen,
-  "n.contains": opContains,
-  "n.starts": opStarts,
-  "n.ends": opEnds,
-  "n.contains_any": opContainsAny,
-  "n.lower": opLower,
-  "n.trim": opTrim,
-};
-
-/** Custom operations of a zone, as compile.ts's `fastOps` computes them. */
-function zoneOps(zone: Zone): Record<string, (...args: unknown[]) => unknown> {
-  return {
-    "n.day": (t) => dayStart(t, zone),
-    "n.plus_natural_days": (t, n) => plusNaturalDays(t, n, zone),
-    "n.natural_days_between": (a, b) => naturalDaysBetween(a, b, zone),
-    "n.month": (t) => monthOf(t, zone),
-    "n.prev_month": (t) => prevMonthOf(t, zone),
-    "n.fmt": (value, type) => formatValue(value, type, zone),
-    "n.round": (x, mode) => {
-      if (!isRoundingMode(mode)) return null;
-      const r = toRational(x);
-      return r === null ? null : round(r, mode);
-    },
-    "n.mulr": (i, x, mode) => {
-      if (!isRoundingMode(mode) || !Number.isSafeInteger(i)) return null;
-      const r = toRational(x);
-      return r === null ? null : mulRound(i as number, r, mode);
-    },
-  };
-}
+/**
+ * Custom operations generated as a call of their fast implementation (compile.ts's `opsFor`) on
+ * the evaluated arguments.
+ */
+const CALLED_OPS: ReadonlySet<string> = new Set([
+  "n.first",
+  "n.get",
+  "n.record",
+  "n.coalesce",
+  "n.add",
+  "n.sub",
+  "n.mul",
+  "n.neg",
+  "n.len",
+  "n.contains",
+  "n.starts",
+  "n.ends",
+  "n.contains_any",
+  "n.lower",
+  "n.trim",
+  "n.day",
+  "n.plus_natural_days",
+  "n.natural_days_between",
+  "n.month",
+  "n.prev_month",
+  "n.fmt",
+  "n.round",
+  "n.mulr",
+]);
 
 /** Binary standard operations with a helper (both arguments always evaluated first). */
 const BINARY_STD: Readonly<Record<string, (x: unknown, y: unknown) => unknown>> = {
@@ -391,8 +357,6 @@ class Generator {
   /** The top-level facts fields the generated code reads. */
   readonly fieldNames = new Set<string>();
 
-  private readonly zoned: Record<string, (...args: unknown[]) => unknown>;
-
   /**
    * `shared`: the cache slot of each shared subexpression (by key, see {@link countShared});
    * `null` generates without a cache.
@@ -400,9 +364,7 @@ class Generator {
   constructor(
     private readonly ctx: CompileContext,
     private readonly shared: ReadonlyMap<string, number> | null = null,
-  ) {
-    this.zoned = zoneOps(ctx.zone);
-  }
+  ) {}
 
   /** The generated name of constant `v` in `K`. */
   k(v: unknown): string {
@@ -604,12 +566,8 @@ class Generator {
       const t = this.temp(st);
       return `((${t}=[${kids.map((x) => this.expr(x, s, st)).join(",")}]),${this.k(f)}(${t}[0],${t}[1],${t}[2]))`;
     }
-    if (kids.length >= 1 && kids.length <= 3 && Object.prototype.hasOwnProperty.call(DIRECT_OPS, op)) {
-      const f = DIRECT_OPS[op] as (...args: unknown[]) => unknown;
-      return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
-    }
-    if (kids.length >= 1 && kids.length <= 3 && Object.prototype.hasOwnProperty.call(this.zoned, op)) {
-      const f = this.zoned[op] as (...args: unknown[]) => unknown;
+    if (kids.length >= 1 && kids.length <= 3 && CALLED_OPS.has(op)) {
+      const f = opsFor(this.ctx)[op] as (...args: unknown[]) => unknown;
       return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
     }
     return this.delegate(n);

@@ -1394,7 +1394,8 @@ function fastOps(zone: Zone, ctx: CompileContext): Record<string, OpFn> {
 
 const fastOpsCache = new WeakMap<CompileContext, Record<string, OpFn>>();
 
-function opsFor(ctx: CompileContext): Record<string, OpFn> {
+/** The fast implementations of the custom operations for `ctx` (made once per context). */
+export function opsFor(ctx: CompileContext): Record<string, OpFn> {
   let ops = fastOpsCache.get(ctx);
   if (!ops) {
     ops = fastOps(ctx.zone, ctx);
