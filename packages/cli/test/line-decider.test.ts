@@ -39,14 +39,7 @@ const SYNTAX_CODES = new Set([
   "facts/unicode",
 ]);
 
-function plainError(e: {
-  code: string;
-  pointer: string;
-  message: string;
-  expected?: string;
-  actual?: string;
-  help?: string;
-}): Record<string, unknown> {
+function plainError(e: DecideError): Record<string, unknown> {
   const out: Record<string, unknown> = { code: e.code, pointer: e.pointer, message: e.message };
   if (e.expected !== undefined) out.expected = e.expected;
   if (e.actual !== undefined) out.actual = e.actual;
