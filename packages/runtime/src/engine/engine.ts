@@ -36,6 +36,7 @@ import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
 import { toJsonValue } from "./json-value.js";
+import { NewAppliedException, NewDecision, NewEvidence, NewOutcome, NewRuleEntry } from "./records.js";
 import { ENGINE_VERSION } from "../version.js";
 
 /** A facts problem as a facts validator reports it. */
@@ -226,6 +227,7 @@ function deepFreeze<T>(value: T): T {
 
 /** The `because` of every rule of a decision made without explanations (never written to). */
 const NO_BECAUSE: Because[] = Object.freeze([]) as unknown as Because[];
+const NO_EVIDENCE: EvidenceRef[] = Object.freeze([]) as unknown as EvidenceRef[];
 
 function sourcesOf(x: { norms: readonly string[]; citations: IrRule["citations"] }): Sources {
   return deepFreeze({ norms: [...x.norms], citations: x.citations.map((c) => ({ ...c })) });
@@ -700,17 +702,16 @@ class BundleEngine implements Engine {
     const decided = explain
       ? this.decideExplained(facts, asOf, scope, runners)
       : this.decideLean(asOf, scope, runners);
-    const decision: Decision = {
-      format: "norma-decision/1",
-      verdict: VERDICT_BY_STRENGTH[decided.strength] as Verdict,
-      asOf: this.formatAsOf(asOf),
-      bundle: this.hash,
-      factsHash: explain ? sha256(canonicalJson(facts)) : null,
-      engine: runners.engine,
-      explained: explain,
-      outcomes: decided.outcomes,
-      rules: decided.rules,
-    };
+    const decision: Decision = new NewDecision(
+      VERDICT_BY_STRENGTH[decided.strength] as Verdict,
+      this.formatAsOf(asOf),
+      this.hash,
+      explain ? sha256(canonicalJson(facts)) : null,
+      runners.engine,
+      explain,
+      decided.outcomes,
+      decided.rules,
+    );
     return { ok: true, decision, warnings, errors: NO_ERRORS };
   }
 
@@ -723,7 +724,7 @@ class BundleEngine implements Engine {
     const steps = runners.steps;
     const n = steps.length;
     const rules = new Array<RuleExplanation>(n);
-    const outcomes: Outcome[] = [];
+    const outcomes = new Array<Outcome>();
     let strength = 0;
     for (let ri = 0; ri < n; ri++) {
       const step = steps[ri] as Step;
@@ -769,19 +770,13 @@ class BundleEngine implements Engine {
     const explainer = runners.reference ? this.referenceExplainer : this.fastExplainer;
     explainer.begin();
     const test = (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out));
-    const outcomes: Outcome[] = [];
-    const rules: RuleExplanation[] = [];
+    const outcomes = new Array<Outcome>();
+    const rules = new Array<RuleExplanation>();
     let strength = 0;
     for (let ri = 0; ri < this.rules.length; ri++) {
       const r = this.rules[ri] as CompiledRule;
       const ir = r.ir;
-      const entry: RuleExplanation = {
-        rule: ir.id,
-        policy: ir.policy,
-        title: ir.title,
-        status: "not-applicable",
-        because: [],
-      };
+      const entry = new NewRuleEntry(ir.id, ir.policy, ir.title, "not-applicable", new Array<Because>());
       rules.push(entry);
       if (!(r.from <= asOf && asOf < r.until)) {
         entry.status = "not-in-force";
@@ -795,7 +790,7 @@ class BundleEngine implements Engine {
         if (!test(r.when, entry.because)) continue;
         for (let xi = 0; xi < r.exceptions.length; xi++) {
           const x = r.exceptions[xi] as CompiledException;
-          const because: Because[] = [];
+          const because = new Array<Because>();
           if (test(x.when, because)) {
             applied = x;
             b = xi + 1;
@@ -810,13 +805,13 @@ class BundleEngine implements Engine {
       }
       if (applied !== null) {
         entry.status = "excepted";
-        entry.exception = {
-          id: applied.ir.id,
-          title: applied.ir.title,
-          norms: applied.sources.norms,
-          citations: applied.sources.citations,
-          because: appliedBecause,
-        };
+        entry.exception = new NewAppliedException(
+          applied.ir.id,
+          applied.ir.title,
+          applied.sources.norms,
+          applied.sources.citations,
+          appliedBecause,
+        );
       } else entry.status = "fired";
       const step = runners.steps[ri] as Step;
       const branch = step.lean.branches[b] as Branch;
@@ -852,28 +847,24 @@ class BundleEngine implements Engine {
     message: unknown,
   ): Outcome {
     const valueType = effect.ir.valueType;
-    return {
-      rule: rule.id,
-      policy: rule.policy,
-      effect: effect.ir.kind,
-      label: effect.ir.label,
-      value: toJsonValue(value),
+    return new NewOutcome(
+      rule.id,
+      rule.policy,
+      effect.ir.kind,
+      effect.ir.label,
+      toJsonValue(value),
       valueType,
-      display:
-        value === null || value === undefined
-          ? null
-          : (formatValue(value, valueType ?? "", this.zone) ?? null),
-      message:
-        message === null || message === undefined
-          ? null
-          : typeof message === "string"
-            ? message
-            : stringOf(message),
-      norms: sources.norms,
-      citations: sources.citations,
+      value === null || value === undefined ? null : (formatValue(value, valueType ?? "", this.zone) ?? null),
+      message === null || message === undefined
+        ? null
+        : typeof message === "string"
+          ? message
+          : stringOf(message),
+      sources.norms,
+      sources.citations,
       exception,
-      evidence: [],
-    };
+      NO_EVIDENCE,
+    );
   }
 }
 
@@ -904,11 +895,11 @@ const MAX_EVIDENCE = 8;
  */
 function evidenceFor(facts: object, because: readonly Because[]): EvidenceRef[] {
   const list = (facts as { evidence?: unknown }).evidence;
-  if (!Array.isArray(list) || list.length === 0) return [];
+  if (!Array.isArray(list) || list.length === 0) return new Array<EvidenceRef>();
   const read = new Set<string>();
   for (const b of because) for (const p of b.facts) read.add(p);
-  if (read.size === 0) return [];
-  const out: EvidenceRef[] = [];
+  if (read.size === 0) return new Array<EvidenceRef>();
+  const out = new Array<EvidenceRef>();
   for (const item of list) {
     if (out.length >= MAX_EVIDENCE) break;
     if (item === null || typeof item !== "object") continue;
@@ -921,7 +912,7 @@ function evidenceFor(facts: object, because: readonly Because[]): EvidenceRef[] 
         break;
       }
     }
-    if (hit) out.push({ pointer, file, line, snippet: typeof snippet === "string" ? snippet : null });
+    if (hit) out.push(new NewEvidence(pointer, file, line, typeof snippet === "string" ? snippet : null));
   }
   return out;
 }

@@ -21,6 +21,7 @@ import type { IrSpan } from "../ir.js";
 import { type CNode, type Env, type Frame, lookupSegments } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { toJsonValue } from "./json-value.js";
+import { NewBecause } from "./records.js";
 import { renderLogic } from "./render-logic.js";
 
 /** Lists longer than this are explained by the quantifier as a whole when every element decided. */
@@ -228,7 +229,7 @@ export class Explainer {
   because(n: CNode, v: unknown, d: unknown, e: Env): Because {
     const plan = this.planOf(n);
     const saw: Record<string, JsonValue> = {};
-    const facts: string[] = [];
+    const facts = new Array<string>();
     const paths = plan.paths;
     for (let i = 0; i < paths.length; i++) {
       const info = paths[i] as PathInfo;
@@ -245,7 +246,7 @@ export class Explainer {
         });
       else saw[info.path] = value;
     }
-    return { node: n.ptr, text: plan.text, value: this.json(v), saw, facts };
+    return new NewBecause(n.ptr, plan.text, this.json(v), saw, facts);
   }
 
   /** The node's {@link AtomPlan}, made on first use. */
