@@ -335,6 +335,9 @@ class BundleEngine implements Engine {
    * same instant, so each is formatted once. Cleared when full.
    */
   private readonly asOfText = new Map<number, string>();
+  /** The last instant formatted and its text: a batch decides every document at one instant. */
+  private lastAsOf = Number.NaN;
+  private lastAsOfText = "";
   /** Per rule, what decisions without explanations share. */
   private readonly lean: LeanRule[];
   /** The closures and the reference as rule runners (made at load). */
@@ -769,7 +772,6 @@ class BundleEngine implements Engine {
   private decideExplained(facts: object, asOf: number, scope: unknown, runners: RuleRunners): Decided {
     const explainer = runners.reference ? this.referenceExplainer : this.fastExplainer;
     explainer.begin();
-    const test = (n: CNode, out: Because[]) => truthy(explainer.walk(n, scope, null, out));
     const outcomes = new Array<Outcome>();
     const rules = new Array<RuleExplanation>();
     let strength = 0;
@@ -787,11 +789,11 @@ class BundleEngine implements Engine {
       let b = 0;
       let appliedBecause: Because[] = NO_BECAUSE;
       try {
-        if (!test(r.when, entry.because)) continue;
+        if (!truthy(explainer.walk(r.when, scope, null, entry.because))) continue;
         for (let xi = 0; xi < r.exceptions.length; xi++) {
           const x = r.exceptions[xi] as CompiledException;
           const because = new Array<Because>();
-          if (test(x.when, because)) {
+          if (truthy(explainer.walk(x.when, scope, null, because))) {
             applied = x;
             b = xi + 1;
             appliedBecause = because;
@@ -828,12 +830,15 @@ class BundleEngine implements Engine {
 
   /** The decision's `asOf` text, formatted once per instant. */
   private formatAsOf(asOf: number): string {
+    if (asOf === this.lastAsOf) return this.lastAsOfText;
     let text = this.asOfText.get(asOf);
     if (text === undefined) {
       text = formatRfc3339(asOf, this.zone);
       if (this.asOfText.size >= AS_OF_CACHE_SIZE) this.asOfText.clear();
       this.asOfText.set(asOf, text);
     }
+    this.lastAsOf = asOf;
+    this.lastAsOfText = text;
     return text;
   }
 
