@@ -339,6 +339,40 @@ describe("compiled evaluator: subexpressions shared between rules", () => {
     const alone = generateProgram([{ when: tree(anyA), exceptions: [] }], [], ctx);
     expect(alone.slots).toBe(0);
   });
+
+  it("shares subexpressions exactly when their logic has the same JSON text, however compiled", () => {
+    const ctx: CompileContext = {
+      zone: SHANGHAI,
+      lexicons: {},
+      rootScope: true,
+      globCache: new Map(),
+      timeCache: new Map(),
+    };
+    const slots = (...whens: unknown[]) =>
+      generateProgram(
+        whens.map((w) => ({ when: compileTree(w, "", ctx), exceptions: [] })),
+        [],
+        ctx,
+      ).slots;
+    const sum = (one: unknown) => ({ ">": [{ "+": [{ var: "a" }, one] }, 2] });
+    // Compiled apart, equal JSON: `>`, `+` and the field `a` each get a slot.
+    expect(slots(sum(1), { "!": [sum(1)] })).toBe(3);
+    // A constant deep inside differs (1 vs "1"): only the field `a` is shared.
+    expect(slots(sum(1), { "!": [sum("1")] })).toBe(1);
+    // `{"!": x}` and `{"!": [x]}` are different texts: only the field `b` is shared ...
+    expect(slots({ "!": { var: "b" } }, { "!!": [{ "!": [{ var: "b" }] }] })).toBe(1);
+    // ... while the same form twice is.
+    expect(slots({ "!": { var: "b" } }, { "!!": [{ "!": { var: "b" } }] })).toBe(2);
+    // A quantifier over the elements and one over a bound name have the same list and body
+    // nodes but different texts (and meanings: `x` of an element vs the element named `x`).
+    const body = { "==": [{ var: "x" }, 1] };
+    expect(
+      slots(
+        { some: [{ var: "items" }, body] },
+        { "!": [{ some: [{ "n.bind": ["x", { var: "items" }] }, body] }] },
+      ),
+    ).toBe(1);
+  });
 });
 
 describe("compiled evaluator: plain reads of the facts' fields", () => {
