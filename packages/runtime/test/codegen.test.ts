@@ -227,6 +227,11 @@ describe("compiled evaluator: nothing from a bundle or the facts reaches the gen
   });
 });
 
+/** A fresh root-scope compile context without lexicons. */
+function rootContext(): CompileContext {
+  return { zone: SHANGHAI, lexicons: {}, rootScope: true, globCache: new Map(), timeCache: new Map() };
+}
+
 describe("compiled evaluator: subexpressions shared between rules", () => {
   const anyA = { some: [{ "n.bind": ["$x", { var: "items" }] }, { "==": [{ var: "$x" }, "a"] }] } as Logic;
   const rule = (i: number, when: Logic, exceptions: Logic[] = []) => ({
@@ -318,13 +323,7 @@ describe("compiled evaluator: subexpressions shared between rules", () => {
   });
 
   it("gives the shared subexpressions slots, and none to subexpressions reading a bound name", () => {
-    const ctx: CompileContext = {
-      zone: SHANGHAI,
-      lexicons: {},
-      rootScope: true,
-      globCache: new Map(),
-      timeCache: new Map(),
-    };
+    const ctx = rootContext();
     const tree = (l: Logic) => compileTree(l, "", ctx);
     // `$x == "a"` occurs twice but reads the bound `$x`: not shared; `anyA` and `items` are.
     const program = generateProgram(
@@ -341,13 +340,7 @@ describe("compiled evaluator: subexpressions shared between rules", () => {
   });
 
   it("shares subexpressions exactly when their logic has the same JSON text, however compiled", () => {
-    const ctx: CompileContext = {
-      zone: SHANGHAI,
-      lexicons: {},
-      rootScope: true,
-      globCache: new Map(),
-      timeCache: new Map(),
-    };
+    const ctx = rootContext();
     const slots = (...whens: unknown[]) =>
       generateProgram(
         whens.map((w) => ({ when: compileTree(w, "", ctx), exceptions: [] })),
