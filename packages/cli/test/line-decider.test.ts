@@ -330,20 +330,28 @@ describe("LineDecider on an engine of its own: validated by the engine", () => {
   });
 });
 
+/** 30 days after {@link AS_OF}: the head side of the diffs below. */
+const LATER = AS_OF + 30 * 86_400_000;
+
+/** A differ between the loaded bundle as of {@link AS_OF} and as of {@link LATER}. */
+function laterDiffer(): LineDiffer {
+  const created = LineDiffer.create(
+    { bundleText: loaded.bundleText, asOf: AS_OF },
+    { bundleText: loaded.bundleText, asOf: LATER },
+  );
+  if (!("differ" in created)) throw new Error(created.error);
+  return created.differ;
+}
+
 describe("LineDiffer: the same changes and counts as validating in each engine", () => {
   it("on generated, mutated and broken lines", () => {
-    const later = AS_OF + 30 * 86_400_000;
-    const created = LineDiffer.create(
-      { bundleText: loaded.bundleText, asOf: AS_OF },
-      { bundleText: loaded.bundleText, asOf: later },
-    );
-    if (!("differ" in created)) throw new Error(created.error);
+    const differ = laterDiffer();
     fc.assert(
       fc.property(line, (text) => {
         const counts = emptyCounts();
         const expected = emptyCounts();
-        expect(created.differ.diffLine(text, 3, counts)).toEqual(
-          plainDiffLine(loaded.engine, loaded.engine, AS_OF, later, text, expected),
+        expect(differ.diffLine(text, 3, counts)).toEqual(
+          plainDiffLine(loaded.engine, loaded.engine, AS_OF, LATER, text, expected),
         );
         expect(counts).toEqual(expected);
       }),
@@ -354,13 +362,7 @@ describe("LineDiffer: the same changes and counts as validating in each engine",
 
 describe("DiffAggregate", () => {
   it("reports the same, in the same order, whatever order the batches come in", () => {
-    const later = AS_OF + 30 * 86_400_000;
-    const created = LineDiffer.create(
-      { bundleText: loaded.bundleText, asOf: AS_OF },
-      { bundleText: loaded.bundleText, asOf: later },
-    );
-    if (!("differ" in created)) throw new Error(created.error);
-    const differ = created.differ;
+    const differ = laterDiffer();
     fc.assert(
       fc.property(fc.array(line, { minLength: 4, maxLength: 30 }), fc.nat(), (texts, seed) => {
         // Batches of up to 3 lines, each with its counts and changes.

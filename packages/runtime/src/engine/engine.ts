@@ -480,22 +480,18 @@ class BundleEngine implements Engine {
   /** The shared entries and constant outcomes of a rule (see {@link LeanRule}). */
   private leanRule(r: CompiledRule): LeanRule {
     const ir = r.ir;
-    const head = { rule: ir.id, policy: ir.policy, title: ir.title };
+    const entryOf = (status: RuleExplanation["status"]) =>
+      new NewRuleEntry(ir.id, ir.policy, ir.title, status, NO_BECAUSE);
     const branch = (
       status: RuleExplanation["status"],
       effect: CompiledEffect | null,
       sources: Sources,
       x: CompiledException | null,
     ): Branch => {
-      const entry: RuleExplanation = { ...head, status, because: NO_BECAUSE };
+      const entry = entryOf(status);
       if (x !== null) {
-        entry.exception = {
-          id: x.ir.id,
-          title: x.ir.title,
-          norms: x.sources.norms,
-          citations: x.sources.citations,
-          because: NO_BECAUSE,
-        };
+        const s = x.sources;
+        entry.exception = new NewAppliedException(x.ir.id, x.ir.title, s.norms, s.citations, NO_BECAUSE);
       }
       const exception = x === null ? null : x.ir.id;
       const constant =
@@ -505,14 +501,11 @@ class BundleEngine implements Engine {
       const strength = effect === null ? 0 : (EFFECT_STRENGTH[effect.ir.kind] ?? 0);
       return { entry: Object.freeze(entry), effect, sources, exception, constant, strength };
     };
+    const notInForce = entryOf("not-in-force");
+    notInForce.effective = r.effective;
     return {
-      notInForce: Object.freeze({
-        ...head,
-        status: "not-in-force",
-        because: NO_BECAUSE,
-        effective: r.effective,
-      }),
-      notApplicable: Object.freeze({ ...head, status: "not-applicable", because: NO_BECAUSE }),
+      notInForce: Object.freeze(notInForce),
+      notApplicable: Object.freeze(entryOf("not-applicable")),
       branches: [
         branch("fired", r.effect, r.sources, null),
         ...r.exceptions.map((x) => branch("excepted", x.effect, x.sources, x)),

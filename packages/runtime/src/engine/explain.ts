@@ -20,7 +20,7 @@ import type { Because, JsonValue } from "../decision.js";
 import type { IrSpan } from "../ir.js";
 import { type CNode, type Env, type Frame, lookupSegments } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
-import { toJsonValue } from "./json-value.js";
+import { setField, toJsonValue } from "./json-value.js";
 import { NewBecause } from "./records.js";
 import { renderLogic } from "./render-logic.js";
 
@@ -235,16 +235,8 @@ export class Explainer {
       const info = paths[i] as PathInfo;
       const ptr = this.pointerOf(info, e);
       if (ptr !== null && !facts.includes(ptr)) facts.push(ptr);
-      const value = this.json(lookupSegments(d, e, info.segs, null));
-      // Paths come from the bundle; `__proto__` must still be a plain member, not a prototype.
-      if (info.path === "__proto__")
-        Object.defineProperty(saw, info.path, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else saw[info.path] = value;
+      // Paths come from the bundle; a `__proto__` path must still be a plain member.
+      setField(saw, info.path, this.json(lookupSegments(d, e, info.segs, null)));
     }
     return new NewBecause(n.ptr, plan.text, this.json(v), saw, facts);
   }

@@ -24,15 +24,21 @@ export function toJsonValue(value: unknown, depth = 0): JsonValue {
       const keys = Object.keys(value);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i] as string;
-        const v = toJsonValue((value as Record<string, unknown>)[k], depth + 1);
-        // An own `__proto__` field stays a field: assignment would set the prototype instead.
-        if (k === "__proto__")
-          Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-        else out[k] = v;
+        setField(out, k, toJsonValue((value as Record<string, unknown>)[k], depth + 1));
       }
       return out;
     }
     default:
       return null;
   }
+}
+
+/**
+ * Sets field `k` of `out` to `v` as an own field, `__proto__` included (assigning that name would
+ * set the prototype instead).
+ */
+export function setField(out: Record<string, JsonValue>, k: string, v: JsonValue): void {
+  if (k === "__proto__")
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
