@@ -5,8 +5,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { loadBundle, type Bundle, type Logic } from "../src/index.js";
-import { checkSource, compileGeneratedLogic, generatedSource, generateProgram } from "../src/fast/codegen.js";
-import { compileTree, type CompileContext } from "../src/fast/compile.js";
+import {
+  checkSource,
+  compileGeneratedLogic,
+  generatedSource,
+  generateEvaluators,
+  generateProgram,
+} from "../src/fast/codegen.js";
+import { compileTree, RootScope, type CompileContext } from "../src/fast/compile.js";
 import { SHANGHAI } from "../src/value/time.js";
 import { withHash } from "./support/fixture-bundle.js";
 
@@ -431,5 +437,41 @@ describe("compiled evaluator: plain reads of the facts' fields", () => {
     expect(statusOf(hidden, "compiled")).toBe("fired");
     expect(statusOf(hidden, "fast")).toBe("fired");
     expect(statusOf(hidden, "reference")).toBe("fired");
+  });
+});
+
+describe("compiled evaluator: quantifiers over constant lists", () => {
+  const tree = (l: unknown) => compileTree(l, "", rootContext());
+  const delegated = (l: unknown) => {
+    const t = tree(l);
+    return generatedSource([t], rootContext()).K.includes(t.fn);
+  };
+
+  it("keeps the closure of an equi-join (an index lookup) and generates a loop for any other", () => {
+    const join = { some: [{ "n.bind": ["$n", ["a", "b"]] }, { "===": [{ var: "$n" }, { var: "s" }] }] };
+    expect(tree(join).quant?.join).toBe(true);
+    expect(delegated(join)).toBe(true);
+    // The body starts with a quantifier, not `E === F`: no index; the generated loop runs it.
+    const loop = {
+      some: [
+        { "n.bind": ["$n", ["a", "b"]] },
+        {
+          and: [
+            { some: [{ "n.bind": ["$p", { var: "items" }] }, { "==": [{ var: "$p" }, { var: "$n" }] }] },
+            { "!": [{ in: [{ var: "$n" }, { var: "tags" }] }] },
+          ],
+        },
+      ],
+    };
+    expect(tree(loop).quant?.join).toBeUndefined();
+    expect(delegated(loop)).toBe(false);
+    const run = (l: unknown, facts: object) => {
+      const t = tree(l);
+      const f = generateEvaluators([t], rootContext())[0]!;
+      return [f(new RootScope(facts, 0, {}, {}), null), t.fn(new RootScope(facts, 0, {}, {}), null)];
+    };
+    expect(run(loop, { items: ["b"], tags: ["a"] })).toEqual([true, true]);
+    expect(run(loop, { items: ["b"], tags: ["b"] })).toEqual([false, false]);
+    expect(run(join, { s: "b" })).toEqual([true, true]);
   });
 });

@@ -25,7 +25,7 @@ import {
   type CompileContext,
   type Fn,
 } from "./compile.js";
-import { CMP_OPERATORS, cmpHolds, globPatterns, opCmp, opCount } from "../ops/custom.js";
+import { CMP_OPERATORS, cmpHolds, containsAnyMatcher, globPatterns, opCmp, opCount } from "../ops/custom.js";
 import { cmp } from "../value/rational.js";
 import { parseTime, SHANGHAI, type Zone } from "../value/time.js";
 import * as std from "./std-ops.js";
@@ -570,6 +570,12 @@ class Generator {
         const t = this.temp(st);
         return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(m)}(${t}):null)`;
       }
+      case "n.contains_any": {
+        const w = kids[1];
+        if (kids.length !== 2 || !w?.isConst || !Array.isArray(w.value)) break;
+        const t = this.temp(st);
+        return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(containsAnyMatcher(w.value))}(${t}):null)`;
+      }
       case "n.cmp": {
         const o = kids[0];
         if (kids.length !== 3 || !o?.isConst) return this.delegate(n);
@@ -640,8 +646,8 @@ class Generator {
   private quantifier(n: CNode, s: Scope, st: FnState): string {
     const q = n.quant;
     if (q === null || n.kids.length !== 2) return this.delegate(n);
-    // A `some` over a constant list of a bind may be an equi-join (compile.ts): keep its closure.
-    if (q.bind !== null && q.list.isConst) return this.delegate(n);
+    // An equi-join (compile.ts) looks its index up instead of looping: keep its closure.
+    if (q.join === true) return this.delegate(n);
     const name = q.bind;
     const body = this.root(q.body, name === null ? ELEMENT : innerScope(s, name));
     const call = name === null ? `${body}(xs[i],null)` : `${body}(d,${this.frame(name)})`;

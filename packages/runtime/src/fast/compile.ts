@@ -26,6 +26,7 @@ import {
   bindScope,
   CMP_OPERATORS,
   cmpHolds,
+  containsAnyMatcher,
   CUSTOM_OP_ARITY,
   globPatterns,
   GLOB_OPTIONS,
@@ -98,6 +99,8 @@ export interface Quant {
   /** The list expression (for a bind, the bind's list argument). */
   list: CNode;
   body: CNode;
+  /** True when the closure is an equi-join over constant lists (`compileJoin`), not a loop. */
+  join?: boolean;
 }
 
 /** A compiled IR node. Built once at load; read by decisions and explanations. */
@@ -635,7 +638,7 @@ function compileQuantifier(
   const quant: Quant = { kind, bind: name, list, body };
   if (kind === "some") {
     const join = compileJoin(name, list, body);
-    if (join !== null) return node(logic, ptr, op, join, kids, quant);
+    if (join !== null) return node(logic, ptr, op, join, kids, { ...quant, join: true });
   }
   const L = list.fn;
   const B = body.fn;
@@ -1457,6 +1460,16 @@ function customFn(op: string, kids: CNode[], ctx: CompileContext): Fn {
         const list = globPatterns(k1.value);
         const m = list === null ? null : globMatcher(list, ctx.globCache);
         if (m === null) return (d, e) => (a(d, e), null);
+        return (d, e) => {
+          const x = a(d, e);
+          return typeof x === "string" ? m(x) : null;
+        };
+      }
+      break;
+    }
+    case "n.contains_any": {
+      if (n === 2 && k1?.isConst && Array.isArray(k1.value)) {
+        const m = containsAnyMatcher(k1.value);
         return (d, e) => {
           const x = a(d, e);
           return typeof x === "string" ? m(x) : null;

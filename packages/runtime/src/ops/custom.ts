@@ -259,6 +259,49 @@ export function opContainsAny(s: unknown, words: unknown): boolean | null {
   return false;
 }
 
+/** Word lists this short are searched word by word (`includes`); longer ones by {@link containsAnyMatcher}'s index. */
+const FEW_WORDS = 4;
+
+/**
+ * `n.contains_any` for a constant list of words, made once: a test of a string giving exactly
+ * `opContainsAny(s, words)`. A long list is indexed by each word's first UTF-16 code unit, so a
+ * string is scanned once (a lookup per position, `startsWith` on the few words that begin there)
+ * instead of searched once per word: a nickname against 55 words is about one tenth of the work.
+ * Found at some position is the same as `includes`: both match code units at any index.
+ */
+export function containsAnyMatcher(words: readonly unknown[]): (s: string) => boolean {
+  const list = [...new Set(words.filter((w): w is string => typeof w === "string"))];
+  if (list.includes("")) return () => true;
+  if (list.length <= FEW_WORDS) {
+    return (s) => {
+      for (let i = 0; i < list.length; i++) if (s.includes(list[i] as string)) return true;
+      return false;
+    };
+  }
+  const byFirst = new Map<number, string[]>();
+  // A bit per (first code unit mod 1024): most positions are passed over without a map lookup.
+  const maybe = new Uint8Array(1024);
+  let shortest = Infinity;
+  for (const w of list) {
+    const c = w.charCodeAt(0);
+    maybe[c & 1023] = 1;
+    const same = byFirst.get(c);
+    if (same === undefined) byFirst.set(c, [w]);
+    else same.push(w);
+    if (w.length < shortest) shortest = w.length;
+  }
+  return (s) => {
+    for (let i = 0, last = s.length - shortest; i <= last; i++) {
+      const c = s.charCodeAt(i);
+      if (maybe[c & 1023] === 0) continue;
+      const candidates = byFirst.get(c);
+      if (candidates === undefined) continue;
+      for (let j = 0; j < candidates.length; j++) if (s.startsWith(candidates[j] as string, i)) return true;
+    }
+    return false;
+  };
+}
+
 /** `n.lower`: see `lowerLatin`. */
 export function opLower(s: unknown): string | null {
   return typeof s === "string" ? lowerLatin(s) : null;

@@ -2,9 +2,10 @@
  * Every `n.*` operation, on both evaluators: at least one case where it holds (or gives a value)
  * and one where it does not (or gives `null`).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileLogic, evaluateReference, type Logic } from "../../src/index.js";
-import { CUSTOM_OP_ARITY } from "../../src/ops/custom.js";
+import { containsAnyMatcher, CUSTOM_OP_ARITY, opContainsAny } from "../../src/ops/custom.js";
 import { Rational } from "../../src/value/rational.js";
 
 const r = (n: number, d = 1) => Rational.small(n, d) as Rational;
@@ -272,5 +273,50 @@ describe("the reference evaluator is isolated", () => {
       console.log = orig;
     }
     expect(logged).toEqual([]);
+  });
+});
+
+describe("`n.contains_any` over a constant list (containsAnyMatcher)", () => {
+  // Short texts from a small alphabet (with a surrogate pair and its halves), so words do occur.
+  const unit = fc.constantFrom("官", "方", "糖", "a", "b", "\ud842\udfb7", "\ud842", "\udfb7", " ");
+  const text = fc.array(unit, { maxLength: 12 }).map((xs) => xs.join(""));
+  const word = fc.oneof(
+    { weight: 5, arbitrary: fc.array(unit, { minLength: 1, maxLength: 3 }).map((xs) => xs.join("")) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>("", null, 7, ["官"]) },
+  );
+
+  it("gives exactly what searching word by word gives, for short and long lists", () => {
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 24 }),
+        fc.array(text, { minLength: 1, maxLength: 8 }),
+        (words, texts) => {
+          const m = containsAnyMatcher(words);
+          for (const t of texts) expect(m(t)).toBe(opContainsAny(t, words));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("finds a word at the start, in the middle, at the end, and one sharing its first character", () => {
+    const words = ["官方", "客服", "糖尿病", "糖", "投诉中心", "a", "bb"];
+    const m = containsAnyMatcher(words);
+    expect(m("官方客服")).toBe(true);
+    expect(m("我的糖")).toBe(true);
+    expect(m("xbb")).toBe(true);
+    expect(m("微信官")).toBe(false);
+    expect(m("")).toBe(false);
+    expect(containsAnyMatcher(["", "x", "y", "z", "w"])("anything")).toBe(true);
+    expect(containsAnyMatcher([])("x")).toBe(false);
+  });
+
+  it("is what both evaluators run for a lexicon, with the reference's answers", () => {
+    const words = ["官方", "客服", "投诉", "维权", "举报", "糖"];
+    const logic = { "n.contains_any": [{ var: "s" }, words] } as Logic;
+    for (const s of ["官方投诉", "我的建议", "糖", "", 5]) {
+      const want = evaluateReference(logic, { s });
+      expect(compileLogic(logic)({ s })).toBe(want);
+    }
   });
 });
