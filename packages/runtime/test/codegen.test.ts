@@ -447,10 +447,13 @@ describe("compiled evaluator: quantifiers over constant lists", () => {
     return generatedSource([t], rootContext()).K.includes(t.fn);
   };
 
-  it("keeps the closure of an equi-join (an index lookup) and generates a loop for any other", () => {
+  it("looks an equi-join's key up in its index, and generates a loop for any other", () => {
     const join = { some: [{ "n.bind": ["$n", ["a", "b"]] }, { "===": [{ var: "$n" }, { var: "s" }] }] };
-    expect(tree(join).quant?.join).toBe(true);
-    expect(delegated(join)).toBe(true);
+    const plan = tree(join).quant?.join;
+    expect(plan?.empty).toBe(false);
+    expect(delegated(join)).toBe(false);
+    const joined = tree(join);
+    expect(generatedSource([joined], rootContext()).K).toContain(joined.quant?.join?.test);
     // The body starts with a quantifier, not `E === F`: no index; the generated loop runs it.
     const loop = {
       some: [
@@ -473,5 +476,14 @@ describe("compiled evaluator: quantifiers over constant lists", () => {
     expect(run(loop, { items: ["b"], tags: ["a"] })).toEqual([true, true]);
     expect(run(loop, { items: ["b"], tags: ["b"] })).toEqual([false, false]);
     expect(run(join, { s: "b" })).toEqual([true, true]);
+    expect(run(join, { s: "c" })).toEqual([false, false]);
+    // No combinations: false, without evaluating the key (the field is never read).
+    const empty = { some: [{ "n.bind": ["$n", []] }, { "===": [{ var: "$n" }, { var: "s" }] }] };
+    expect(tree(empty).quant?.join?.empty).toBe(true);
+    let reads = 0;
+    const watched = Object.defineProperty({}, "s", { enumerable: true, get: () => (reads++, "b") });
+    expect(run(empty, watched)).toEqual([false, false]);
+    expect(run(join, watched)).toEqual([true, true]);
+    expect(reads).toBe(2);
   });
 });

@@ -646,8 +646,12 @@ class Generator {
   private quantifier(n: CNode, s: Scope, st: FnState): string {
     const q = n.quant;
     if (q === null || n.kids.length !== 2) return this.delegate(n);
-    // An equi-join (compile.ts) looks its index up instead of looping: keep its closure.
-    if (q.join === true) return this.delegate(n);
+    // An equi-join (compile.ts): the key in generated code (so it is shared like any other
+    // subexpression), then the index made at load.
+    if (q.join !== undefined) {
+      if (q.join.empty) return "false";
+      return `${this.k(q.join.test)}(${this.expr(q.join.key, s, st)},d,e)`;
+    }
     const name = q.bind;
     const body = this.root(q.body, name === null ? ELEMENT : innerScope(s, name));
     const call = name === null ? `${body}(xs[i],null)` : `${body}(d,${this.frame(name)})`;

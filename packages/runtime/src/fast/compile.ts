@@ -99,8 +99,20 @@ export interface Quant {
   /** The list expression (for a bind, the bind's list argument). */
   list: CNode;
   body: CNode;
-  /** True when the closure is an equi-join over constant lists (`compileJoin`), not a loop. */
-  join?: boolean;
+  /** Set when the `some` is an equi-join over constant lists (`compileJoin`), not a loop. */
+  join?: JoinPlan;
+}
+
+/**
+ * An equi-join (`compileJoin`): the value of the `some` is `empty ? false : test(key(d, e), d, e)`.
+ * `key` reads none of the joined names (it is evaluated in the `some`'s own scope); `test` looks
+ * the key up in the index made at load and runs the rest of the body on the matches.
+ */
+export interface JoinPlan {
+  key: CNode;
+  test: (key: unknown, d: unknown, e: Env) => boolean;
+  /** No combinations: false without evaluating `key`. */
+  empty: boolean;
 }
 
 /** A compiled IR node. Built once at load; read by decisions and explanations. */
@@ -638,7 +650,16 @@ function compileQuantifier(
   const quant: Quant = { kind, bind: name, list, body };
   if (kind === "some") {
     const join = compileJoin(name, list, body);
-    if (join !== null) return node(logic, ptr, op, join, kids, { ...quant, join: true });
+    if (join !== null) {
+      const { key, test, empty } = join;
+      const K = key.fn;
+      // `key` reads none of the joined names: an environment of any values for them will do.
+      const placeholder = join.placeholder;
+      return node(logic, ptr, op, (d, e) => (empty ? false : test(K(d, placeholder(e)), d, e)), kids, {
+        ...quant,
+        join: { key, test, empty },
+      });
+    }
   }
   const L = list.fn;
   const B = body.fn;
@@ -792,7 +813,11 @@ function isJoinKey(v: unknown): boolean {
  * order. Same value, same errors: `F` never throws (checked at load, else no join), `E` is pure, and
  * `rest` runs on exactly the combinations where the reference's `and` would reach it.
  */
-function compileJoin(name: string, list: CNode, body: CNode): Fn | null {
+function compileJoin(
+  name: string,
+  list: CNode,
+  body: CNode,
+): (JoinPlan & { placeholder: (e: Env) => Env }) | null {
   if (!list.isConst || !Array.isArray(list.value)) return null;
   const names = [name];
   const lists: unknown[][] = [list.value as unknown[]];
@@ -868,13 +893,9 @@ function compileJoin(name: string, list: CNode, body: CNode): Fn | null {
   };
   visit(0);
   if (failed) return null;
-  const placeholder = new Array<unknown>(names.length).fill(undefined);
-  const E_ = E.fn;
+  const none = new Array<unknown>(names.length).fill(undefined);
   const restFns = rest.map((r) => r.fn);
-  return (d, e) => {
-    if (total === 0) return false;
-    // E reads none of the bound names; it runs in an environment of the same shape.
-    const v = E_(d, envOf(e, placeholder));
+  const test = (v: unknown, d: unknown, e: Env): boolean => {
     if (!isJoinKey(v)) return false;
     const hits = index.get(v);
     if (hits === undefined) return false;
@@ -892,6 +913,8 @@ function compileJoin(name: string, list: CNode, body: CNode): Fn | null {
     }
     return false;
   };
+  // E's closures were compiled inside the joined names: they run in an environment of that shape.
+  return { key: E, test, empty: total === 0, placeholder: (e) => envOf(e, none) };
 }
 
 /** `{"filter": [{"n.bind": [name, list]}, P]}`: the bound name. */
