@@ -4,7 +4,7 @@
  * Here: code injection tried through every kind of constant a bundle or the facts can hold.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { loadBundle, type Bundle, type Logic } from "../src/index.js";
+import { evaluateReference, loadBundle, type Bundle, type Logic } from "../src/index.js";
 import {
   checkSource,
   compileGeneratedLogic,
@@ -485,5 +485,34 @@ describe("compiled evaluator: quantifiers over constant lists", () => {
     expect(run(empty, watched)).toEqual([false, false]);
     expect(run(join, watched)).toEqual([true, true]);
     expect(reads).toBe(2);
+  });
+});
+
+describe("standard operations over constants", () => {
+  const tree = (l: unknown) => compileTree(l, "", rootContext());
+
+  it("are computed once, at load, to the value a decision would compute", () => {
+    const folded: Array<[unknown, unknown]> = [
+      [{ cat: ["社交", "/", "直播"] }, "社交/直播"],
+      [{ cat: ["only one message"] }, "only one message"],
+      [{ "<": [1, 2, 3] }, true],
+      [{ "+": [1, "2"] }, 3],
+      [{ in: ["b", ["a", "b"]] }, true],
+      [{ merge: [[1], [2, [3]]] }, [1, 2, [3]]],
+    ];
+    for (const [logic, value] of folded) {
+      const t = tree(logic);
+      expect(t.isConst).toBe(true);
+      expect(t.value).toEqual(value);
+      expect(evaluateReference(logic as Logic, {})).toEqual(value);
+    }
+    // A folded list is shared by every decision: frozen.
+    expect(Object.isFrozen(tree({ merge: [[1], [2]] }).value)).toBe(true);
+  });
+
+  it("are not computed at load when they read anything", () => {
+    for (const logic of [{ cat: ["a", { var: "x" }] }, { "<": [1, { var: "n" }] }, { missing: ["a"] }]) {
+      expect(tree(logic).isConst).toBe(false);
+    }
   });
 });

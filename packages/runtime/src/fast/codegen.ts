@@ -114,10 +114,6 @@ function isScalar(x: unknown): boolean {
   return x === null || typeof x === "string" || typeof x === "number" || typeof x === "boolean";
 }
 
-function catPair(x: unknown, y: unknown): string {
-  return (x === null || x === undefined ? "" : String(x)) + (y === null || y === undefined ? "" : String(y));
-}
-
 function isArray(x: unknown): boolean {
   return Array.isArray(x);
 }
@@ -200,12 +196,10 @@ const BINARY_STD: Readonly<Record<string, (x: unknown, y: unknown) => unknown>> 
   "%": std.mod,
   "/": std.divide,
   "-": std.minus,
-  cat: catPair,
 };
 
 /** Standard operations applied to the array of every evaluated argument. */
 const ARRAY_STD: Readonly<Record<string, (args: unknown[]) => unknown>> = {
-  cat: std.cat,
   "+": std.plus,
   "*": std.times,
   min: std.min,
@@ -569,6 +563,18 @@ class Generator {
         if (m === null) return this.delegate(n);
         const t = this.temp(st);
         return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(m)}(${t}):null)`;
+      }
+      case "cat": {
+        // Every operand evaluated first, in order (as `[…].join("")`), then concatenated.
+        if (kids.length === 0) return this.k("");
+        const set: string[] = [];
+        const parts = kids.map((x) => {
+          if (x.isConst && typeof x.value === "string") return this.k(x.value);
+          const t = this.temp(st);
+          set.push(`(${t}=${this.expr(x, s, st)})`);
+          return `${this.k(std.catPart)}(${t})`;
+        });
+        return `(${[...set, parts.join("+")].join(",")})`;
       }
       case "n.contains_any": {
         const w = kids[1];

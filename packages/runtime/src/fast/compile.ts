@@ -1141,11 +1141,6 @@ function looseNe(x: unknown, y: unknown): boolean {
   return !std.looseEq(x, y);
 }
 
-/** `cat` of two operands, as `[x, y].join("")` (nullish operands are empty). */
-function catPair(x: unknown, y: unknown): string {
-  return (x === null || x === undefined ? "" : String(x)) + (y === null || y === undefined ? "" : String(y));
-}
-
 function stdFn(op: string, fns: Fn[], kids: CNode[], ctx: CompileContext): Fn {
   const n = fns.length;
   const a = fns[0] as Fn;
@@ -1190,7 +1185,7 @@ function stdFn(op: string, fns: Fn[], kids: CNode[], ctx: CompileContext): Fn {
       return binaryOf(fns, std.inOp);
     }
     case "cat":
-      if (n === 2) return (d, e) => catPair(a(d, e), b(d, e));
+      if (n === 2) return (d, e) => std.catPair(a(d, e), b(d, e));
       return variadicOf(fns, std.cat);
     case "substr":
       return variadicOf(fns, (v) => std.substr(v[0], v[1], v[2]));
@@ -1238,19 +1233,49 @@ function stdFn(op: string, fns: Fn[], kids: CNode[], ctx: CompileContext): Fn {
   }
 }
 
+/**
+ * Standard operations that read nothing but their operands: over constant operands they are
+ * computed once, at load (a message that is one string, `"a" + "b"`, `1 < 2`).
+ */
+const FOLDED_STD: ReadonlySet<string> = new Set([
+  "==",
+  "===",
+  "!=",
+  "!==",
+  ">",
+  ">=",
+  "<",
+  "<=",
+  "!",
+  "!!",
+  "%",
+  "/",
+  "+",
+  "-",
+  "*",
+  "cat",
+  "substr",
+  "in",
+  "min",
+  "max",
+  "merge",
+]);
+
 function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
-  return node(
-    logic,
-    ptr,
+  const fn = stdFn(
     op,
-    stdFn(
-      op,
-      kids.map((k) => k.fn),
-      kids,
-      ctx,
-    ),
+    kids.map((k) => k.fn),
     kids,
+    ctx,
   );
+  if (FOLDED_STD.has(op) && kids.every((k) => k.isConst)) {
+    try {
+      return constNode(logic, ptr, isFrozenSafe(fn(undefined, null)), op, kids);
+    } catch {
+      // It fails on every decision; left to fail there, where the error is reported.
+    }
+  }
+  return node(logic, ptr, op, fn, kids);
 }
 
 function isScalar(x: unknown): boolean {

@@ -87,6 +87,16 @@ export function merge(args: unknown[]): unknown[] {
   return args.reduce((a: unknown[], b) => a.concat(b), []);
 }
 
+/** One operand of `cat` as `[x].join("")` writes it: `null` and `undefined` are empty. */
+export function catPart(x: unknown): string {
+  return x === null || x === undefined ? "" : String(x);
+}
+
+/** `cat` of two operands (see {@link catPart}). */
+export function catPair(x: unknown, y: unknown): string {
+  return catPart(x) + catPart(y);
+}
+
 /** `cat`: operands joined by `Array.prototype.join` (so `null` is empty). */
 export function cat(args: unknown[]): string {
   return args.join("");
