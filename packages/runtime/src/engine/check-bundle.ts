@@ -14,6 +14,7 @@ import { isFormatType } from "../ops/format.js";
 import { decFromParts, isRoundingMode } from "../value/rational.js";
 import { parseTime, resolveZone, SHANGHAI } from "../value/time.js";
 import { escapePointer } from "../fast/compile.js";
+import { STANDARD_OPS } from "../fast/std-ops.js";
 
 /** One problem with a bundle. Message style: lowercase, no final period, user input in backticks. */
 export interface LoadDiagnostic {
@@ -26,44 +27,7 @@ export interface LoadDiagnostic {
   help?: string;
 }
 
-/** The standard JSON Logic operations json-logic-js 2.0.5 implements. */
-export const STANDARD_OPS: readonly string[] = [
-  "==",
-  "===",
-  "!=",
-  "!==",
-  ">",
-  ">=",
-  "<",
-  "<=",
-  "!!",
-  "!",
-  "%",
-  "log",
-  "in",
-  "cat",
-  "substr",
-  "+",
-  "*",
-  "-",
-  "/",
-  "min",
-  "max",
-  "merge",
-  "var",
-  "missing",
-  "missing_some",
-  "if",
-  "?:",
-  "and",
-  "or",
-  "filter",
-  "map",
-  "reduce",
-  "all",
-  "none",
-  "some",
-];
+export { STANDARD_OPS };
 
 const STANDARD = new Set(STANDARD_OPS);
 const QUANTIFIERS = new Set(["some", "all", "none", "filter", "map"]);

@@ -1235,31 +1235,15 @@ function stdFn(op: string, fns: Fn[], kids: CNode[], ctx: CompileContext): Fn {
 
 /**
  * Standard operations that read nothing but their operands: over constant operands they are
- * computed once, at load (a message that is one string, `"a" + "b"`, `1 < 2`).
+ * computed once, at load (a message that is one string, `"a" + "b"`, `1 < 2`). Not those reading
+ * the scope or looping over a list.
  */
-const FOLDED_STD: ReadonlySet<string> = new Set([
-  "==",
-  "===",
-  "!=",
-  "!==",
-  ">",
-  ">=",
-  "<",
-  "<=",
-  "!",
-  "!!",
-  "%",
-  "/",
-  "+",
-  "-",
-  "*",
-  "cat",
-  "substr",
-  "in",
-  "min",
-  "max",
-  "merge",
-]);
+const FOLDED_STD: ReadonlySet<string> = new Set(
+  std.STANDARD_OPS.filter(
+    (op) =>
+      !["var", "missing", "missing_some", "filter", "map", "reduce", "all", "none", "some"].includes(op),
+  ),
+);
 
 function compileStd(logic: unknown, ptr: string, op: string, kids: CNode[], ctx: CompileContext): CNode {
   const fn = stdFn(

@@ -116,3 +116,42 @@ export function inOp(a: unknown, b: unknown): boolean {
   if (!b || typeof (b as { indexOf?: unknown }).indexOf === "undefined") return false;
   return (b as { indexOf(x: unknown): number }).indexOf(a) !== -1;
 }
+
+/** The standard JSON Logic operations json-logic-js 2.0.5 implements. */
+export const STANDARD_OPS: readonly string[] = [
+  "==",
+  "===",
+  "!=",
+  "!==",
+  ">",
+  ">=",
+  "<",
+  "<=",
+  "!!",
+  "!",
+  "%",
+  "log",
+  "in",
+  "cat",
+  "substr",
+  "+",
+  "*",
+  "-",
+  "/",
+  "min",
+  "max",
+  "merge",
+  "var",
+  "missing",
+  "missing_some",
+  "if",
+  "?:",
+  "and",
+  "or",
+  "filter",
+  "map",
+  "reduce",
+  "all",
+  "none",
+  "some",
+];
