@@ -221,6 +221,21 @@ const line: fc.Arbitrary<string> = fc.oneof(
 
 // ---------------------------------------------------------------- tests
 
+/** `decider` gives each generated line the bytes and counts of {@link plainDecideLine}. */
+function decidesAsPlain(decider: LineDecider, settings: DecideSettings, numRuns: number): void {
+  fc.assert(
+    fc.property(line, (text) => {
+      const counts = emptyCounts();
+      const expected = emptyCounts();
+      expect(decider.decideLine(text, 7, counts)).toBe(
+        plainDecideLine(loaded.engine, settings, text, 7, expected),
+      );
+      expect(counts).toEqual(expected);
+    }),
+    { numRuns },
+  );
+}
+
 describe("LineDecider: the same bytes and counts as validating in the engine", () => {
   for (const settings of SETTINGS) {
     const name = `${settings.evaluator}, ${settings.output}${settings.explain ? ", explained" : ""}`;
@@ -229,17 +244,7 @@ describe("LineDecider: the same bytes and counts as validating in the engine", (
     const decider = made.decider;
 
     it(`line by line (${name})`, () => {
-      fc.assert(
-        fc.property(line, (text) => {
-          const counts = emptyCounts();
-          const expected = emptyCounts();
-          expect(decider.decideLine(text, 7, counts)).toBe(
-            plainDecideLine(loaded.engine, settings, text, 7, expected),
-          );
-          expect(counts).toEqual(expected);
-        }),
-        { numRuns: settings.explain ? 60 : 300 },
-      );
+      decidesAsPlain(decider, settings, settings.explain ? 60 : 300);
     });
   }
 
@@ -315,18 +320,7 @@ describe("loading", () => {
 describe("LineDecider on an engine of its own: validated by the engine", () => {
   it("gives the same bytes and counts", () => {
     const settings = SETTINGS[0]!;
-    const decider = new LineDecider(loaded.engine, settings);
-    fc.assert(
-      fc.property(line, (text) => {
-        const counts = emptyCounts();
-        const expected = emptyCounts();
-        expect(decider.decideLine(text, 7, counts)).toBe(
-          plainDecideLine(loaded.engine, settings, text, 7, expected),
-        );
-        expect(counts).toEqual(expected);
-      }),
-      { numRuns: 100 },
-    );
+    decidesAsPlain(new LineDecider(loaded.engine, settings), settings, 100);
   });
 });
 

@@ -29,6 +29,11 @@ import type {
 } from "../decision.js";
 import type { IrCitation, IrEffectKind } from "../ir.js";
 
+/** The constructor type of a record function: its parameters, and its `this` as the instance. */
+type RecordOf<F extends (this: never, ...args: never[]) => void> = new (
+  ...args: Parameters<F>
+) => ThisParameterType<F>;
+
 function DecisionRecord(
   this: Decision,
   verdict: Verdict,
@@ -53,16 +58,7 @@ function DecisionRecord(
 DecisionRecord.prototype = Object.prototype;
 
 /** A decision (see the module comment). */
-export const NewDecision = DecisionRecord as unknown as new (
-  verdict: Verdict,
-  asOf: string,
-  bundle: string,
-  factsHash: string | null,
-  engine: EngineInfo,
-  explained: boolean,
-  outcomes: Outcome[],
-  rules: RuleExplanation[],
-) => Decision;
+export const NewDecision = DecisionRecord as unknown as RecordOf<typeof DecisionRecord>;
 
 function OutcomeRecord(
   this: Outcome,
@@ -95,20 +91,7 @@ function OutcomeRecord(
 OutcomeRecord.prototype = Object.prototype;
 
 /** An outcome (see the module comment). */
-export const NewOutcome = OutcomeRecord as unknown as new (
-  rule: string,
-  policy: string,
-  effect: IrEffectKind,
-  label: string,
-  value: JsonValue,
-  valueType: string | null,
-  display: string | null,
-  message: string | null,
-  norms: string[],
-  citations: IrCitation[],
-  exception: string | null,
-  evidence: EvidenceRef[],
-) => Outcome;
+export const NewOutcome = OutcomeRecord as unknown as RecordOf<typeof OutcomeRecord>;
 
 function RuleEntryRecord(
   this: RuleExplanation,
@@ -127,13 +110,7 @@ function RuleEntryRecord(
 RuleEntryRecord.prototype = Object.prototype;
 
 /** A rule's entry in `rules` (`exception`, `effective` and `error` are added when they apply). */
-export const NewRuleEntry = RuleEntryRecord as unknown as new (
-  rule: string,
-  policy: string,
-  title: string | null,
-  status: RuleStatus,
-  because: Because[],
-) => RuleExplanation;
+export const NewRuleEntry = RuleEntryRecord as unknown as RecordOf<typeof RuleEntryRecord>;
 
 function AppliedExceptionRecord(
   this: AppliedException,
@@ -152,13 +129,9 @@ function AppliedExceptionRecord(
 AppliedExceptionRecord.prototype = Object.prototype;
 
 /** The exception that applied to a rule. */
-export const NewAppliedException = AppliedExceptionRecord as unknown as new (
-  id: string,
-  title: string | null,
-  norms: string[],
-  citations: IrCitation[],
-  because: Because[],
-) => AppliedException;
+export const NewAppliedException = AppliedExceptionRecord as unknown as RecordOf<
+  typeof AppliedExceptionRecord
+>;
 
 function BecauseRecord(
   this: Because,
@@ -177,13 +150,7 @@ function BecauseRecord(
 BecauseRecord.prototype = Object.prototype;
 
 /** An atom of an explanation. */
-export const NewBecause = BecauseRecord as unknown as new (
-  node: string,
-  text: string,
-  value: JsonValue,
-  saw: Record<string, JsonValue>,
-  facts: string[],
-) => Because;
+export const NewBecause = BecauseRecord as unknown as RecordOf<typeof BecauseRecord>;
 
 function EvidenceRecord(
   this: EvidenceRef,
@@ -200,9 +167,4 @@ function EvidenceRecord(
 EvidenceRecord.prototype = Object.prototype;
 
 /** An evidence reference of an outcome. */
-export const NewEvidence = EvidenceRecord as unknown as new (
-  pointer: string,
-  file: string,
-  line: number,
-  snippet: string | null,
-) => EvidenceRef;
+export const NewEvidence = EvidenceRecord as unknown as RecordOf<typeof EvidenceRecord>;

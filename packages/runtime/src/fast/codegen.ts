@@ -561,8 +561,7 @@ class Generator {
         const list = globPatterns(p.value);
         const m = list === null ? null : globMatcher(list, this.ctx.globCache);
         if (m === null) return this.delegate(n);
-        const t = this.temp(st);
-        return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(m)}(${t}):null)`;
+        return this.onString(kids[0] as CNode, m, s, st);
       }
       case "cat": {
         // Every operand evaluated first, in order (as `[…].join("")`), then concatenated.
@@ -579,8 +578,7 @@ class Generator {
       case "n.contains_any": {
         const w = kids[1];
         if (kids.length !== 2 || !w?.isConst || !Array.isArray(w.value)) break;
-        const t = this.temp(st);
-        return `((${t}=${this.expr(kids[0] as CNode, s, st)}),${this.k(isString)}(${t})?${this.k(containsAnyMatcher(w.value))}(${t}):null)`;
+        return this.onString(kids[0] as CNode, containsAnyMatcher(w.value), s, st);
       }
       case "n.cmp": {
         const o = kids[0];
@@ -624,6 +622,12 @@ class Generator {
       return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
     }
     return this.delegate(n);
+  }
+
+  /** `test` (made at load) of the value of `x`: `null` unless that is a string. */
+  private onString(x: CNode, test: (s: string) => boolean, s: Scope, st: FnState): string {
+    const t = this.temp(st);
+    return `((${t}=${this.expr(x, s, st)}),${this.k(isString)}(${t})?${this.k(test)}(${t}):null)`;
   }
 
   private ifChain(kids: readonly CNode[], i: number, s: Scope, st: FnState): string {

@@ -650,16 +650,7 @@ function compileQuantifier(
   const quant: Quant = { kind, bind: name, list, body };
   if (kind === "some") {
     const join = compileJoin(name, list, body);
-    if (join !== null) {
-      const { key, test, empty } = join;
-      const K = key.fn;
-      // `key` reads none of the joined names: an environment of any values for them will do.
-      const placeholder = join.placeholder;
-      return node(logic, ptr, op, (d, e) => (empty ? false : test(K(d, placeholder(e)), d, e)), kids, {
-        ...quant,
-        join: { key, test, empty },
-      });
-    }
+    if (join !== null) return node(logic, ptr, op, join.fn, kids, { ...quant, join: join.plan });
   }
   const L = list.fn;
   const B = body.fn;
@@ -813,11 +804,7 @@ function isJoinKey(v: unknown): boolean {
  * order. Same value, same errors: `F` never throws (checked at load, else no join), `E` is pure, and
  * `rest` runs on exactly the combinations where the reference's `and` would reach it.
  */
-function compileJoin(
-  name: string,
-  list: CNode,
-  body: CNode,
-): (JoinPlan & { placeholder: (e: Env) => Env }) | null {
+function compileJoin(name: string, list: CNode, body: CNode): { fn: Fn; plan: JoinPlan } | null {
   if (!list.isConst || !Array.isArray(list.value)) return null;
   const names = [name];
   const lists: unknown[][] = [list.value as unknown[]];
@@ -913,8 +900,14 @@ function compileJoin(
     }
     return false;
   };
-  // E's closures were compiled inside the joined names: they run in an environment of that shape.
-  return { key: E, test, empty: total === 0, placeholder: (e) => envOf(e, none) };
+  const empty = total === 0;
+  const key = E.fn;
+  return {
+    // E reads none of the joined names, but its closures were compiled inside them: they run in
+    // an environment of that shape.
+    fn: (d, e) => (empty ? false : test(key(d, envOf(e, none)), d, e)),
+    plan: { key: E, test, empty },
+  };
 }
 
 /** `{"filter": [{"n.bind": [name, list]}, P]}`: the bound name. */
@@ -1449,6 +1442,14 @@ function compileCustom(logic: unknown, ptr: string, op: string, kids: CNode[], c
   return node(logic, ptr, op, customFn(op, kids, ctx), kids);
 }
 
+/** A test made at load applied to what `a` gives: `null` unless that is a string. */
+function onString(a: Fn, test: (s: string) => boolean): Fn {
+  return (d, e) => {
+    const x = a(d, e);
+    return typeof x === "string" ? test(x) : null;
+  };
+}
+
 function customFn(op: string, kids: CNode[], ctx: CompileContext): Fn {
   const fns = kids.map((k) => k.fn);
   const n = fns.length;
@@ -1492,23 +1493,13 @@ function customFn(op: string, kids: CNode[], ctx: CompileContext): Fn {
         const list = globPatterns(k1.value);
         const m = list === null ? null : globMatcher(list, ctx.globCache);
         if (m === null) return (d, e) => (a(d, e), null);
-        return (d, e) => {
-          const x = a(d, e);
-          return typeof x === "string" ? m(x) : null;
-        };
+        return onString(a, m);
       }
       break;
     }
-    case "n.contains_any": {
-      if (n === 2 && k1?.isConst && Array.isArray(k1.value)) {
-        const m = containsAnyMatcher(k1.value);
-        return (d, e) => {
-          const x = a(d, e);
-          return typeof x === "string" ? m(x) : null;
-        };
-      }
+    case "n.contains_any":
+      if (n === 2 && k1?.isConst && Array.isArray(k1.value)) return onString(a, containsAnyMatcher(k1.value));
       break;
-    }
     case "n.cmp": {
       const k0 = kids[0];
       if (n === 3 && k0?.isConst) {
