@@ -29,7 +29,7 @@ import {
   type Fn,
 } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
-import { formatValue } from "../ops/format.js";
+import { formatterFor } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
 import { canonicalJson, hashBundle, nestsDeeperThan, sha256, treeDepthExceeds } from "../value/canonical.js";
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
@@ -119,6 +119,8 @@ interface CompiledEffect {
   ir: IrEffect;
   value: CNode | null;
   message: CNode | null;
+  /** The value as an outcome's `display` shows it (`formatValue` with the effect's value type). */
+  display: (value: unknown) => string | null;
 }
 
 /** A rule's or an exception's norm ids and citations, copied and frozen at load, shared by decisions. */
@@ -391,6 +393,7 @@ class BundleEngine implements Engine {
       ir: e,
       value: e.value === null ? null : compileTree(e.value, `${ptr}/value`, this.ctx),
       message: e.message === null ? null : compileTree(e.message, `${ptr}/message`, this.ctx),
+      display: formatterFor(e.valueType ?? "", this.zone),
     };
   }
 
@@ -852,7 +855,7 @@ class BundleEngine implements Engine {
       effect.ir.label,
       toJsonValue(value),
       valueType,
-      value === null || value === undefined ? null : (formatValue(value, valueType ?? "", this.zone) ?? null),
+      effect.display(value),
       message === null || message === undefined
         ? null
         : typeof message === "string"

@@ -27,6 +27,7 @@ import {
 } from "./compile.js";
 import { CMP_OPERATORS, cmpHolds, containsAnyMatcher, globPatterns, opCmp, opCount } from "../ops/custom.js";
 import { cmp } from "../value/rational.js";
+import { formatterFor } from "../ops/format.js";
 import { parseTime, SHANGHAI, type Zone } from "../value/time.js";
 import * as std from "./std-ops.js";
 import { isLogic } from "./std-ops.js";
@@ -579,6 +580,11 @@ class Generator {
         const w = kids[1];
         if (kids.length !== 2 || !w?.isConst || !Array.isArray(w.value)) break;
         return this.onString(kids[0] as CNode, containsAnyMatcher(w.value), s, st);
+      }
+      case "n.fmt": {
+        const t = kids[1];
+        if (kids.length !== 2 || !t?.isConst) break;
+        return `${this.k(formatterFor(t.value, this.ctx.zone))}(${this.expr(kids[0] as CNode, s, st)})`;
       }
       case "n.cmp": {
         const o = kids[0];

@@ -50,7 +50,7 @@ import {
   sumIntBig,
   type OpFn,
 } from "../ops/custom.js";
-import { formatValue } from "../ops/format.js";
+import { formatterFor, formatValue } from "../ops/format.js";
 import {
   add,
   cmp,
@@ -1509,8 +1509,13 @@ function customFn(op: string, kids: CNode[], ctx: CompileContext): Fn {
       }
       break;
     }
-    case "n.round":
     case "n.fmt":
+      if (n === 2 && k1?.isConst) {
+        const render = formatterFor(k1.value, ctx.zone);
+        return (d, e) => render(a(d, e));
+      }
+      break;
+    case "n.round":
     case "n.sum":
       if (n === 2 && k1?.isConst) {
         const second = k1.value;

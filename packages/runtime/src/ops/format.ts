@@ -113,6 +113,48 @@ function formatPlain(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
+/** The renderer of each type name (after `?` and `list of` are taken off); `value` is not null. */
+const RENDERERS: Readonly<Record<string, (value: unknown, zone: Zone) => string | null>> = {
+  money: (v) => formatMoney(v),
+  percent: (v) => formatPercent(v),
+  decimal: (v) => {
+    const r = numberToRational(v);
+    return r === null ? null : formatDecimal(r, 6);
+  },
+  integer: (v) => (Number.isSafeInteger(v) ? String(v) : null),
+  date: (v, zone) => (Number.isSafeInteger(v) ? formatDate(v as number, zone) : null),
+  datetime: (v, zone) => (Number.isSafeInteger(v) ? formatDateTime(v as number, zone) : null),
+  duration: (v) => formatDuration(v),
+  boolean: (v) => (typeof v === "boolean" ? formatPlain(v) : null),
+  string: (v) => (typeof v === "string" ? v : null),
+  list: (v) => (Array.isArray(v) ? formatPlain(v) : null),
+};
+
+const renderPlain = (v: unknown): string => formatPlain(v);
+
+/**
+ * The renderer of `type` (see {@link formatValue}), chosen once: a decision's `display` and an
+ * `n.fmt` with a constant type do not read the type name again for every value.
+ * `formatterFor(type, zone)(value)` is `formatValue(value, type, zone)`.
+ */
+export function formatterFor(type: unknown, zone: Zone): (value: unknown) => string | null {
+  if (typeof type !== "string") return () => null;
+  const t = type.endsWith("?") ? type.slice(0, -1) : type;
+  if (t.startsWith("list of ")) {
+    const item = formatterFor(t.slice("list of ".length), zone);
+    return (value) => {
+      if (value === null || value === undefined || !Array.isArray(value)) return null;
+      const items: string[] = [];
+      for (const x of value) items.push(item(x) ?? "");
+      return items.join("、");
+    };
+  }
+  const render = Object.prototype.hasOwnProperty.call(RENDERERS, t) ? RENDERERS[t] : undefined;
+  if (render === undefined)
+    return (value) => (value === null || value === undefined ? null : renderPlain(value));
+  return (value) => (value === null || value === undefined ? null : render(value, zone));
+}
+
 /**
  * `n.fmt(value, type)`: the value as people read it. `money` `¥12,345.60`; `percent` `10%`;
  * `decimal` up to 6 decimals; `integer` plain digits; `date` `2022-03-09`; `datetime`
@@ -120,39 +162,5 @@ function formatPlain(value: unknown): string {
  * joined with `、`. `null` when `value` is `null` or does not have the type.
  */
 export function formatValue(value: unknown, type: unknown, zone: Zone): string | null {
-  if (value === null || value === undefined || typeof type !== "string") return null;
-  let t = type.endsWith("?") ? type.slice(0, -1) : type;
-  if (t.startsWith("list of ")) {
-    if (!Array.isArray(value)) return null;
-    t = t.slice("list of ".length);
-    const items: string[] = [];
-    for (const item of value) items.push(formatValue(item, t, zone) ?? "");
-    return items.join("、");
-  }
-  switch (t) {
-    case "money":
-      return formatMoney(value);
-    case "percent":
-      return formatPercent(value);
-    case "decimal": {
-      const r = numberToRational(value);
-      return r === null ? null : formatDecimal(r, 6);
-    }
-    case "integer":
-      return Number.isSafeInteger(value) ? String(value) : null;
-    case "date":
-      return Number.isSafeInteger(value) ? formatDate(value as number, zone) : null;
-    case "datetime":
-      return Number.isSafeInteger(value) ? formatDateTime(value as number, zone) : null;
-    case "duration":
-      return formatDuration(value);
-    case "boolean":
-      return typeof value === "boolean" ? formatPlain(value) : null;
-    case "string":
-      return typeof value === "string" ? value : null;
-    case "list":
-      return Array.isArray(value) ? formatPlain(value) : null;
-    default:
-      return formatPlain(value);
-  }
+  return formatterFor(type, zone)(value);
 }

@@ -1,10 +1,11 @@
 /**
- * Every `n.*` operation, on both evaluators: at least one case where it holds (or gives a value)
+ * Every `n.*` operation, on the three evaluators: at least one case where it holds (or gives a value)
  * and one where it does not (or gives `null`).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileLogic, evaluateReference, type Logic } from "../../src/index.js";
+import { compileGeneratedLogic } from "../../src/fast/codegen.js";
 import { containsAnyMatcher, CUSTOM_OP_ARITY, opContainsAny } from "../../src/ops/custom.js";
 import { Rational } from "../../src/value/rational.js";
 
@@ -155,6 +156,13 @@ const table: Array<[string, Logic, unknown]> = [
   ["n.fmt", { "n.fmt": [604800000, "duration"] }, "7天"],
   ["n.fmt", { "n.fmt": [null, "money"] }, null],
   ["n.fmt", { "n.fmt": ["12", "money"] }, null],
+  ["n.fmt", { "n.fmt": [[100, 250, "x"], "list of money"] }, "¥1.00、¥2.50、"],
+  ["n.fmt", { "n.fmt": [[[1, 2], [3]], "list of list of integer"] }, "1、2、3"],
+  ["n.fmt", { "n.fmt": [7, "integer?"] }, "7"],
+  ["n.fmt", { "n.fmt": [7, "list of integer"] }, null],
+  ["n.fmt", { "n.fmt": [[true, false], "boolean"] }, null],
+  ["n.fmt", { "n.fmt": [[true, "是"], "{a: integer}"] }, "是、是"],
+  ["n.fmt", { "n.fmt": [{ var: "fen" }, { var: "s" }] }, "1234560"],
 ];
 
 describe("custom operations", () => {
@@ -164,6 +172,7 @@ describe("custom operations", () => {
 
   describe.each([
     ["fast path", (logic: Logic) => compileLogic(logic)(data)],
+    ["generated code", (logic: Logic) => compileGeneratedLogic(logic)(data)],
     ["reference", (logic: Logic) => evaluateReference(logic, data)],
   ] as const)("%s", (_name, run) => {
     it.each(table.map(([op, logic, want]) => [op, JSON.stringify(logic), logic, want] as const))(
