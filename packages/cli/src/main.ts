@@ -30,6 +30,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import("./commands/extract.js"),
   },
   batch: { summary: "decide NDJSON facts in bulk", load: () => import("./commands/batch.js") },
+  profile: {
+    summary: "time each rule on facts documents (where a decision's time goes)",
+    load: () => import("./commands/profile.js"),
+  },
   diff: { summary: "impact of a policy change on a set of facts", load: () => import("./commands/diff.js") },
   gen: { summary: "generate realistic facts documents", load: () => import("./commands/gen.js") },
   serve: {

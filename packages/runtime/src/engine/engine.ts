@@ -35,6 +35,7 @@ import { canonicalJson, hashBundle, nestsDeeperThan, sha256, treeDepthExceeds } 
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
+import { profileDecisions, type ProfileOptions, type ProfileResult } from "./profile.js";
 import { toJsonValue } from "./json-value.js";
 import { NewAppliedException, NewDecision, NewEvidence, NewOutcome, NewRuleEntry } from "./records.js";
 import { ENGINE_VERSION } from "../version.js";
@@ -108,6 +109,12 @@ export interface Engine {
   decide(facts: unknown, options?: DecideOptions): DecideResult;
   /** The value of every parameter in force at `asOf` (epoch ms), by name (`null`: none in force). */
   paramsAt(asOf: number): Readonly<Record<string, unknown>>;
+  /**
+   * Times every rule alone, and whole decisions with and without explanations, on `docs`
+   * (`engine/profile.ts`): which rules a decision's time goes to. Every document is validated
+   * and decided first; a document that fails gives errors, not a profile. Never throws.
+   */
+  profile(docs: readonly unknown[], options?: ProfileOptions): ProfileResult;
   /**
    * Generates the compiled evaluator's code now instead of on the first decision that needs it
    * (a service calls it at start-up, so no request pays for it). Idempotent.
@@ -645,6 +652,64 @@ class BundleEngine implements Engine {
           help: "this is a bug in the runtime, not in the facts",
         },
       ]);
+    }
+  }
+
+  profile(docs: readonly unknown[], options: ProfileOptions = {}): ProfileResult {
+    try {
+      const asOf = this.resolveAsOf(options.asOf);
+      if (typeof asOf !== "number") return { ok: false, errors: [{ document: -1, ...asOf }] };
+      const evaluator = options.evaluator ?? "compiled";
+      const runners = this.runnersFor(evaluator);
+      const params = (runners.reference ? this.params.reference : this.params.fast)[this.segment(asOf)];
+      const base: DecideOptions = { asOf, evaluator, validate: false };
+      const lean: DecideOptions = { ...base, explain: false };
+      const explained: DecideOptions = { ...base, explain: true };
+      return profileDecisions(
+        {
+          bundle: this.hash,
+          asOf,
+          asOfText: this.formatAsOf(asOf),
+          evaluator,
+          rules: runners.steps.map((s) => ({
+            id: s.rule.ir.id,
+            policy: s.rule.ir.policy,
+            from: s.from,
+            until: s.until,
+            status: s.status,
+            value: s.value,
+            message: s.message,
+          })),
+          scope: (facts) => {
+            const root = new RootScope(
+              facts,
+              asOf,
+              params,
+              this.lexicons,
+              runners.slots.length === 0 ? undefined : runners.slots.slice(),
+              runners.plain(facts),
+            );
+            return runners.reference ? root.materialized() : root;
+          },
+          decide: (facts, explain) => this.decide(facts, explain ? explained : lean),
+        },
+        docs,
+        options,
+        (facts) => this.decide(facts, { ...lean, validate: options.validate !== false }),
+      );
+    } catch (e) {
+      return {
+        ok: false,
+        errors: [
+          {
+            document: -1,
+            code: "eval/internal",
+            pointer: "",
+            message: `internal error: ${(e as Error)?.message ?? String(e)}`,
+            help: "this is a bug in the runtime, not in the facts",
+          },
+        ],
+      };
     }
   }
 
