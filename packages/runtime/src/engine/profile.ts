@@ -140,7 +140,7 @@ export function profileDecisions(
 
   const asOf = target.asOf;
   const scopeOnly = (): void => {
-    for (let i = 0; i < facts.length; i++) sink = target.scope(facts[i] as object);
+    for (let i = 0; i < facts.length; i++) _sink = target.scope(facts[i] as object);
   };
   const ruleRunner = (r: ProfiledRule) => (): void => {
     const inForce = r.from <= asOf && asOf < r.until;
@@ -152,16 +152,16 @@ export function profileDecisions(
         if (code > 0) {
           const v = r.value[code - 1];
           const m = r.message[code - 1];
-          if (v !== null && v !== undefined) sink = v(scope, null);
-          if (m !== null && m !== undefined) sink = m(scope, null);
+          if (v !== null && v !== undefined) _sink = v(scope, null);
+          if (m !== null && m !== undefined) _sink = m(scope, null);
         }
       } catch (e) {
-        sink = e;
+        _sink = e;
       }
     }
   };
   const decide = (explain: boolean) => (): void => {
-    for (let i = 0; i < facts.length; i++) sink = target.decide(facts[i] as object, explain);
+    for (let i = 0; i < facts.length; i++) _sink = target.decide(facts[i] as object, explain);
   };
 
   // Three groups, one after the other, each interleaved within itself: the whole decision
@@ -195,7 +195,7 @@ export function profileDecisions(
     statuses: counts[i] as Record<RuleStatus, number>,
   }));
   rules.sort((a, b) => b.ns - a.ns);
-  sink = null;
+  _sink = null;
   return {
     ok: true,
     profile: {
@@ -217,7 +217,7 @@ export function profileDecisions(
 const DECISION_FACTOR = 5;
 
 /** Where timed work leaves its results, so the work is not optimized away. */
-let sink: unknown = null;
+let _sink: unknown = null;
 
 function zeroCounts(): Record<RuleStatus, number> {
   const out = {} as Record<RuleStatus, number>;
