@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import * as lang from "@norma/lang";
+import { EVALUATORS } from "@norma/runtime";
 import type { Diagnostic } from "@norma/lang";
 
 export type OutputFormat = "text" | "json";
@@ -89,4 +90,21 @@ export function parseCommandArgs<T extends ParseArgsConfig>(
     fail((e as Error).message, usage);
     return null;
   }
+}
+
+/** `--evaluator`'s value (default `compiled`); prints why not and gives null for an unknown one. */
+export function evaluatorOption(value: string | undefined): (typeof EVALUATORS)[number] | null {
+  const evaluator = parseFormat(value, EVALUATORS, "compiled");
+  if (!evaluator) fail(`unknown evaluator \`${value}\``, "use `compiled`, `fast` or `reference`");
+  return evaluator;
+}
+
+/** `--as-of`'s value as epoch ms (default now); prints why not and gives null for a bad one. */
+export function asOfOption(value: string | undefined): number | null {
+  const asOf = parseAsOf(value);
+  if ("error" in asOf) {
+    fail(asOf.error);
+    return null;
+  }
+  return asOf.ms;
 }

@@ -8,13 +8,12 @@
 import { availableParallelism } from "node:os";
 import { existsSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { EVALUATORS } from "@norma/runtime";
 import { checkpointPathFor, readCheckpoint, removeCheckpoint, type Checkpoint } from "../batch/checkpoint.js";
 import type { DecideSettings } from "../batch/line-decider.js";
 import { isRegularFileTarget, runBatch } from "../batch/run-batch.js";
 import { formatSummary, summaryJson } from "../batch/summary.js";
 import { loadPoliciesForBatch } from "../batch/load-policies.js";
-import { fail, parseAsOf, parseCommandArgs, parseFormat } from "../util.js";
+import { asOfOption, evaluatorOption, fail, parseCommandArgs } from "../util.js";
 
 const USAGE =
   "usage: norma batch --policies DIR|BUNDLE --in FILE|- [--out FILE|-] [--as-of DATE] [--workers N] [--unordered] [--resume]";
@@ -71,19 +70,12 @@ export async function run(args: string[]): Promise<number> {
     fail(`\`--batch-lines ${v["batch-lines"]}\` is not a positive integer`);
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, EVALUATORS, "compiled");
-  if (!evaluator) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `compiled`, `fast` or `reference`");
-    return 2;
-  }
-  const asOf = parseAsOf(v["as-of"]);
-  if ("error" in asOf) {
-    fail(asOf.error);
-    return 2;
-  }
+  const evaluator = evaluatorOption(v.evaluator);
+  const asOf = asOfOption(v["as-of"]);
+  if (evaluator === null || asOf === null) return 2;
 
   let settings: DecideSettings = {
-    asOf: asOf.ms,
+    asOf,
     explain: v.explain === true,
     evaluator,
     output: v.compact ? "compact" : "full",

@@ -4,9 +4,9 @@
  * error's JSON pointer; no decision is made from invalid facts.
  */
 import { parseFactsJson } from "@norma/facts";
-import { EVALUATORS, renderDecisionText } from "@norma/runtime";
+import { renderDecisionText } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
-import { fail, parseAsOf, parseCommandArgs, parseFormat, readInput } from "../util.js";
+import { asOfOption, evaluatorOption, fail, parseCommandArgs, parseFormat, readInput } from "../util.js";
 
 const USAGE = "usage: norma eval --facts FILE|- [--policies DIR|BUNDLE] [--as-of DATE] [--format text|json]";
 
@@ -38,16 +38,9 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text` or `json`");
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, EVALUATORS, "compiled");
-  if (!evaluator) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `fast`, `compiled` or `reference`");
-    return 2;
-  }
-  const asOf = parseAsOf(v["as-of"]);
-  if ("error" in asOf) {
-    fail(asOf.error);
-    return 2;
-  }
+  const evaluator = evaluatorOption(v.evaluator);
+  const asOf = asOfOption(v["as-of"]);
+  if (evaluator === null || asOf === null) return 2;
   const input = readInput(factsPath);
   if ("error" in input) {
     fail(input.error);
@@ -62,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const engine = loadEngine(v.policies ?? "policies", v.sources ?? null);
   if (!engine) return 1;
-  const result = engine.decide(facts.value, { asOf: asOf.ms, evaluator });
+  const result = engine.decide(facts.value, { asOf, evaluator });
   if (!result.ok) {
     for (const e of result.errors) {
       process.stderr.write(

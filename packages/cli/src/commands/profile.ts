@@ -9,9 +9,9 @@
  * gives rough numbers fast.
  */
 import { parseFactsJson, type ParsedFacts } from "@norma/facts";
-import { EVALUATORS, type Profile, type RuleProfile } from "@norma/runtime";
+import type { Profile, RuleProfile } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
-import { fail, parseAsOf, parseCommandArgs, parseFormat, readInput } from "../util.js";
+import { asOfOption, evaluatorOption, fail, parseCommandArgs, parseFormat, readInput } from "../util.js";
 
 const USAGE =
   "usage: norma profile [FILE…] [--in FILE.ndjson|-] [--policies DIR|BUNDLE] [--as-of DATE] " +
@@ -52,16 +52,9 @@ export async function run(args: string[]): Promise<number> {
     fail(`unknown format \`${v.format}\``, "use `text` or `json`");
     return 2;
   }
-  const evaluator = parseFormat(v.evaluator, EVALUATORS, "compiled");
-  if (!evaluator) {
-    fail(`unknown evaluator \`${v.evaluator}\``, "use `compiled`, `fast` or `reference`");
-    return 2;
-  }
-  const asOf = parseAsOf(v["as-of"]);
-  if ("error" in asOf) {
-    fail(asOf.error);
-    return 2;
-  }
+  const evaluator = evaluatorOption(v.evaluator);
+  const asOf = asOfOption(v["as-of"]);
+  if (evaluator === null || asOf === null) return 2;
   const rounds = positiveInt(v.rounds, 7, "--rounds");
   const top = positiveInt(v.top, 20, "--top", true);
   if (rounds === null || top === null) return 2;
@@ -113,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
   if (!engine) return 1;
   const result = engine.profile(
     inputs.map((i) => i.parsed.value),
-    { asOf: asOf.ms, evaluator, rounds, ...(v.quick ? { warmUpDocs: 2_000, minNs: 500_000 } : {}) },
+    { asOf, evaluator, rounds, ...(v.quick ? { warmUpDocs: 2_000, minNs: 500_000 } : {}) },
   );
   if (!result.ok) {
     for (const e of result.errors) {

@@ -35,7 +35,7 @@ import { canonicalJson, hashBundle, nestsDeeperThan, sha256, treeDepthExceeds } 
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
-import { profileDecisions, type ProfileOptions, type ProfileResult } from "./profile.js";
+import { profileDecisions, type ProfileOptions, type ProfileResult, type RuleRunner } from "./profile.js";
 import { toJsonValue } from "./json-value.js";
 import { NewAppliedException, NewDecision, NewEvidence, NewOutcome, NewRuleEntry } from "./records.js";
 import { ENGINE_VERSION } from "../version.js";
@@ -180,16 +180,9 @@ interface LeanRule {
 }
 
 /** One rule as a decision without explanations runs it, with one kind of evaluator. */
-interface Step {
+interface Step extends RuleRunner {
   rule: CompiledRule;
   lean: LeanRule;
-  from: number;
-  until: number;
-  /** The rule's status: 0 not applicable, 1 fired, 2 + j exception `j` applied. Throws as the trees do. */
-  status: Fn;
-  /** Per branch, the effect's value and message evaluators. */
-  value: ReadonlyArray<Fn | null>;
-  message: ReadonlyArray<Fn | null>;
 }
 
 /**
@@ -671,15 +664,7 @@ class BundleEngine implements Engine {
           asOf,
           asOfText: this.formatAsOf(asOf),
           evaluator,
-          rules: runners.steps.map((s) => ({
-            id: s.rule.ir.id,
-            policy: s.rule.ir.policy,
-            from: s.from,
-            until: s.until,
-            status: s.status,
-            value: s.value,
-            message: s.message,
-          })),
+          rules: runners.steps.map((s) => ({ ...s, id: s.rule.ir.id, policy: s.rule.ir.policy })),
           scope: (facts) => {
             const root = new RootScope(
               facts,

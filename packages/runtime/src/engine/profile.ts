@@ -78,16 +78,24 @@ export interface ProfileError extends DecideError {
 /** What `Engine.profile` returns. Never thrown. */
 export type ProfileResult = { ok: true; profile: Profile } | { ok: false; errors: ProfileError[] };
 
-/** One rule as the profiler runs it (a decision's step without its bookkeeping). */
-export interface ProfiledRule {
-  id: string;
-  policy: string;
+/**
+ * What runs one rule in a decision without explanations (a decision's step, and what the
+ * profiler times).
+ */
+export interface RuleRunner {
   from: number;
   until: number;
+  /** The rule's status: 0 not applicable, 1 fired, 2 + j exception `j` applied. Throws as the trees do. */
   status: Fn;
   /** Per branch (fired, then each exception), the effect's value and message evaluators. */
   value: ReadonlyArray<Fn | null>;
   message: ReadonlyArray<Fn | null>;
+}
+
+/** One rule as the profiler runs it. */
+export interface ProfiledRule extends RuleRunner {
+  id: string;
+  policy: string;
 }
 
 /** What the engine hands the profiler for one evaluator and one as-of instant. */
