@@ -5,8 +5,8 @@
  *
  * Every document is parsed and validated first; any that fails is reported (file:line:col and JSON
  * pointer) and nothing is timed (exit 2). Times are medians over interleaved rounds after V8 has
- * optimized the code, so a profile of the corpus takes a few seconds; `--quick` warms up less and
- * gives rough numbers fast.
+ * optimized the code, so a profile of the corpus takes a few seconds; `--quick` warms each rule up
+ * less and times it for less (rougher rule figures, the whole decision's as usual).
  */
 import { parseFactsJson, type ParsedFacts } from "@norma/facts";
 import type { Profile, RuleProfile } from "@norma/runtime";
