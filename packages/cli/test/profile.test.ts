@@ -32,7 +32,10 @@ describe("norma profile", () => {
     expect(p.rules.length).toBeGreaterThan(100);
     // the nickname example makes a nickname rule fire; each rule's statuses cover the 3 documents
     expect(p.rules.some((r) => r.rule.startsWith("nickname.") && r.statuses.fired > 0)).toBe(true);
-    for (const r of p.rules) expect(Object.values(r.statuses).reduce((a, b) => a + b, 0)).toBe(3);
+    for (const r of p.rules) {
+      expect(Object.values(r.statuses).reduce((a, b) => a + b, 0)).toBe(3);
+      expect(Number.isFinite(r.ownNs) && r.ownNs >= 0).toBe(true);
+    }
   }, 60_000);
 
   it("reads NDJSON and prints the most expensive rules as text", async () => {
@@ -94,6 +97,7 @@ describe("the text form", () => {
       rule: id,
       policy: "p",
       ns,
+      ownNs: ns / 4,
       share: ns / 300,
       statuses: { fired: 1, excepted: 0, "not-applicable": 1, "not-in-force": 0, error: 1 },
     });
@@ -110,7 +114,7 @@ describe("the text form", () => {
       rules: [rule("a.slow", 200), rule("b.fast", 100)],
     };
     const text = renderProfile(p, 0);
-    expect(text).toContain("a.slow    200 ns  66.7%      1        0     1     1");
+    expect(text).toContain("a.slow    200 ns     50 ns  66.7%      1        0     1     1");
     expect(text).toContain("The rules alone add up to 300 ns");
     expect(renderProfile(p, 1)).toContain("… 1 more");
   });

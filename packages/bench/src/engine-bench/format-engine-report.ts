@@ -56,16 +56,16 @@ function profileSection(p: Profile | null): string[] {
   return [
     `Where a decision's time goes (\`Engine.profile\`, what \`pnpm norma profile examples/*.json\` prints): each rule timed alone ` +
       `on the ${p.documents} examples, its condition, exceptions and effect with what it shares with other rules, after V8 ` +
-      `optimized it; medians of ${p.rounds} rounds. The ${p.rules.length} rules alone add up to ${int(sum)} ns per document; a ` +
+      `optimized it, and its own work only (run again once every rule has run, so what it shares is computed); medians of ${p.rounds} rounds. The ${p.rules.length} rules alone add up to ${int(sum)} ns per document; a ` +
       `decision (${us(p.decisionNs / 1000)} µs in the same profile, ${us(p.explainedNs / 1000)} µs with explanations) computes shared work once.`,
     "",
-    "| rule (the ten most expensive) | ns/doc alone | share | fired | excepted | not applicable |",
-    "|---|--:|--:|--:|--:|--:|",
+    "| rule (the ten most expensive) | ns/doc alone | ns/doc own | share | fired | excepted | not applicable |",
+    "|---|--:|--:|--:|--:|--:|--:|",
     ...p.rules
       .slice(0, 10)
       .map(
         (x) =>
-          `| ${x.rule} | ${x.ns.toFixed(0)} | ${(x.share * 100).toFixed(1)}% | ${x.statuses.fired} | ${x.statuses.excepted} | ${x.statuses["not-applicable"]} |`,
+          `| ${x.rule} | ${x.ns.toFixed(0)} | ${x.ownNs.toFixed(0)} | ${(x.share * 100).toFixed(1)}% | ${x.statuses.fired} | ${x.statuses.excepted} | ${x.statuses["not-applicable"]} |`,
       ),
     "",
   ];

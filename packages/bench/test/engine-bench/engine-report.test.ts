@@ -7,6 +7,7 @@ const rule = (i: number): RuleProfile => ({
   rule: `r.${String(i).padStart(2, "0")}`,
   policy: "p",
   ns: 120 - i * 10,
+  ownNs: 12 - i,
   share: (120 - i * 10) / 780,
   statuses: { fired: i, excepted: 0, "not-applicable": 24 - i, "not-in-force": 0, error: 0 },
 });
@@ -49,8 +50,8 @@ describe("the engine report's profile section", () => {
     const report = formatEngineReport(result(profile), extra);
     const rows = report.split("\n").filter((l) => l.startsWith("| r."));
     expect(rows).toHaveLength(10);
-    expect(rows[0]).toBe("| r.00 | 120 | 15.4% | 0 | 0 | 24 |");
-    expect(rows[9]).toBe("| r.09 | 30 | 3.8% | 9 | 0 | 15 |");
+    expect(rows[0]).toBe("| r.00 | 120 | 12 | 15.4% | 0 | 0 | 24 |");
+    expect(rows[9]).toBe("| r.09 | 30 | 3 | 3.8% | 9 | 0 | 15 |");
     expect(report).toContain("The 12 rules alone add up to 780 ns per document");
     expect(report).toContain("a decision (4.0 µs in the same profile, 68.3 µs with explanations)");
   });

@@ -160,8 +160,8 @@ export function renderProfile(p: Profile, top: number): string {
     "",
   ];
   const width = Math.max(4, ...shown.map((r) => r.rule.length));
-  const head = ["time/doc", "share", "fired", "excepted", "n/a", "other"];
-  const widths = [10, 7, 7, 9, 6, 6];
+  const head = ["alone", "own", "share", "fired", "excepted", "n/a", "other"];
+  const widths = [10, 10, 7, 7, 9, 6, 6];
   const row = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join("");
   lines.push(`${"rule".padEnd(width)}${row(head)}`);
   for (const r of shown) lines.push(`${r.rule.padEnd(width)}${row(cells(r))}`);
@@ -169,7 +169,8 @@ export function renderProfile(p: Profile, top: number): string {
     lines.push(`… ${p.rules.length - shown.length} more (\`--top 0\` shows every rule)`);
   lines.push(
     "",
-    `Each rule is timed alone: its condition, exceptions and effect, shared subexpressions included.`,
+    "Per document: `alone` is the rule by itself (its condition, exceptions and effect, with what it",
+    "shares with other rules); `own` is the rule once the shared part is computed. share: of `alone`.",
     `The rules alone add up to ${formatNs(sum)}; a decision computes what rules share once.`,
   );
   return lines.join("\n") + "\n";
@@ -179,6 +180,7 @@ function cells(r: RuleProfile): string[] {
   const s = r.statuses;
   return [
     formatNs(r.ns),
+    formatNs(r.ownNs),
     `${(r.share * 100).toFixed(1)}%`,
     String(s.fired),
     String(s.excepted),
