@@ -1284,12 +1284,20 @@ export function globMatcher(
   cache: Map<string, RegExp | null>,
 ): ((s: string) => boolean) | null {
   const tests: Array<(s: string) => boolean> = [];
+  const regexps: Array<{ pattern: string; re: RegExp }> = [];
   for (const p of patterns) {
     const re = makeRe(p, cache);
     if (re === null) return null;
     // A prefix test where the pattern's shape allows one (glob-shape.ts), else the regular expression.
-    tests.push(shapeTest(p, re) ?? ((s) => s === p || re.test(s)));
+    const shaped = shapeTest(p, re);
+    if (shaped !== null) tests.push(shaped);
+    else regexps.push({ pattern: p, re });
   }
+  const combined = regexps.length > 1 ? alternation(regexps.map((x) => x.re)) : null;
+  if (combined !== null) {
+    const literal = new Set(regexps.map((x) => x.pattern));
+    tests.push((s) => literal.has(s) || combined.test(s));
+  } else for (const { pattern, re } of regexps) tests.push((s) => s === pattern || re.test(s));
   if (tests.length === 1) {
     const test = tests[0] as (s: string) => boolean;
     return (s) => s !== "" && test(s);
@@ -1299,6 +1307,23 @@ export function globMatcher(
     for (let i = 0; i < tests.length; i++) if ((tests[i] as (s: string) => boolean)(s)) return true;
     return false;
   };
+}
+
+/**
+ * One regular expression that matches a string exactly when one of `res` does (`(?:a)|(?:b)|…`),
+ * so a list of patterns is one scan instead of one per pattern; `null` when that is not sure to
+ * hold: different flags, a stateful flag (`g`, `y`), or a back reference (its group numbers would
+ * shift) or named group.
+ */
+function alternation(res: readonly RegExp[]): RegExp | null {
+  const flags = (res[0] as RegExp).flags;
+  if (flags.includes("g") || flags.includes("y")) return null;
+  for (const re of res) if (re.flags !== flags || /\\[1-9k]|\(\?<(?![=!])/.test(re.source)) return null;
+  try {
+    return new RegExp(res.map((re) => `(?:${re.source})`).join("|"), flags);
+  } catch {
+    return null;
+  }
 }
 
 /** Fast `n.sum(list, "int")`: numbers while safe, BigInt from the first unsafe partial sum. */
