@@ -3,6 +3,7 @@
  * generated source (every constant goes through `K`), checked at generation by `checkSource`.
  * Here: code injection tried through every kind of constant a bundle or the facts can hold.
  */
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { evaluateReference, loadBundle, type Bundle, type Logic } from "../src/index.js";
 import {
@@ -514,5 +515,36 @@ describe("standard operations over constants", () => {
     for (const logic of [{ cat: ["a", { var: "x" }] }, { "<": [1, { var: "n" }] }, { missing: ["a"] }]) {
       expect(tree(logic).isConst).toBe(false);
     }
+  });
+});
+
+describe("compiled evaluator: equality with a prefixed concatenation", () => {
+  const values = fc.oneof(
+    fc.constantFrom("getLocation", "wx.getLocation", "wx.", "", "wx.wx.", "x.getLocation", "wx.getLocatio"),
+    fc.string({ maxLength: 6 }),
+    fc.integer(),
+    fc.constantFrom(null, true, false, 1.5),
+    fc.constant(undefined),
+  );
+
+  it("compares `x == prefix + y` in place, with the value and evaluation order of the concatenation", () => {
+    const right: Logic = { "===": [{ var: "x" }, { cat: ["wx.", { var: "y" }] }] };
+    const left: Logic = { "===": [{ cat: ["wx.", { var: "y" }] }, { var: "x" }] };
+    const { src } = generatedSource([compileTree(right, "", rootContext())], rootContext());
+    expect(src).not.toContain("+"); // no string is built
+    const generated = [compileGeneratedLogic(right), compileGeneratedLogic(left)];
+    fc.assert(
+      fc.property(values, values, (x, y) => {
+        const data = { x, y };
+        for (const [i, logic] of [right, left].entries()) {
+          const want = evaluateReference(logic, data);
+          expect(generated[i]!(data), JSON.stringify({ logic, data })).toBe(want);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // a matching pair, in both forms
+    expect(generated[0]!({ x: "wx.getLocation", y: "getLocation" })).toBe(true);
+    expect(generated[1]!({ x: "wx.getLocation", y: "getLocation" })).toBe(true);
   });
 });

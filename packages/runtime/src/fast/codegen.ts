@@ -216,6 +216,14 @@ const SPREAD_STD: Readonly<Record<string, (x: unknown, y: unknown, z: unknown) =
   "-": (x, y) => std.minus(x, y),
 };
 
+/** `{"cat": [prefix, rest]}` with a constant string prefix and a computed rest, else `null`. */
+function prefixedCat(n: CNode): { prefix: string; rest: CNode } | null {
+  if (n.op !== "cat" || n.kids.length !== 2) return null;
+  const [p, rest] = n.kids as [CNode, CNode];
+  if (!p.isConst || typeof p.value !== "string" || rest.isConst) return null;
+  return { prefix: p.value, rest };
+}
+
 /** One generated function: its temporaries. */
 interface FnState {
   temps: number;
@@ -531,10 +539,20 @@ class Generator {
         return this.mapOfFilter(n, s);
       case "var":
         return this.variable(n, s, st);
-      case "===":
-        if (kids.length === 2)
-          return `(${this.expr(kids[0] as CNode, s, st)}===${this.expr(kids[1] as CNode, s, st)})`;
-        return this.delegate(n);
+      case "===": {
+        if (kids.length !== 2) return this.delegate(n);
+        const [a, b] = kids as [CNode, CNode];
+        // `x === "wx." + name`: compared in place, without building the string (std.eqPrefixed).
+        const pb = prefixedCat(b);
+        if (pb !== null)
+          return `${this.k(std.eqPrefixed)}(${this.expr(a, s, st)},${this.k(pb.prefix)},${this.expr(pb.rest, s, st)})`;
+        const pa = prefixedCat(a);
+        if (pa !== null) {
+          const t = this.temp(st);
+          return `((${t}=${this.expr(pa.rest, s, st)}),${this.k(std.eqPrefixed)}(${this.expr(b, s, st)},${this.k(pa.prefix)},${t}))`;
+        }
+        return `(${this.expr(a, s, st)}===${this.expr(b, s, st)})`;
+      }
       case "!":
       case "!!":
         if (kids.length === 1) {

@@ -97,6 +97,17 @@ export function catPair(x: unknown, y: unknown): string {
   return catPart(x) + catPart(y);
 }
 
+/**
+ * `x === prefix + catPart(y)`, without building the string when `y` is one: the same length, the
+ * prefix at the start and `y` at the end.
+ */
+export function eqPrefixed(x: unknown, prefix: string, y: unknown): boolean {
+  if (typeof y !== "string") return x === prefix + catPart(y);
+  return (
+    typeof x === "string" && x.length === prefix.length + y.length && x.startsWith(prefix) && x.endsWith(y)
+  );
+}
+
 /** `cat`: operands joined by `Array.prototype.join` (so `null` is empty). */
 export function cat(args: unknown[]): string {
   return args.join("");
