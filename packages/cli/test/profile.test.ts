@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatNs, renderProfile, run } from "../src/commands/profile.js";
 import type { Profile } from "@norma/runtime";
+import { captureOutput } from "./support/capture-output.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const POLICIES = join(REPO, "policies");
@@ -11,20 +12,12 @@ const example = (name: string) => join(REPO, "examples", `${name}.json`);
 const EXAMPLES = ["clean-app", "misleading-nickname", "news-filing-pending-8-days"].map(example);
 const QUICK = ["--quick", "--rounds", "1", "--as-of", "2026-11-22", "--policies", POLICIES];
 
-let stdout = "";
-let stderr = "";
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureOutput();
 
 describe("norma profile", () => {
   it("profiles every rule of the policies on facts files (json)", async () => {
-    expect(await run([...EXAMPLES, ...QUICK, "--format", "json"]), stderr).toBe(0);
-    const p = JSON.parse(stdout) as Profile;
+    expect(await run([...EXAMPLES, ...QUICK, "--format", "json"]), out.stderr).toBe(0);
+    const p = JSON.parse(out.stdout) as Profile;
     expect(p.format).toBe("norma-profile/1");
     expect(p.documents).toBe(3);
     expect(p.rounds).toBe(1);
@@ -43,12 +36,14 @@ describe("norma profile", () => {
     const file = join(dir, "facts.ndjson");
     const lines = EXAMPLES.map((f) => JSON.stringify(JSON.parse(readFileSync(f, "utf8"))));
     writeFileSync(file, `${lines.join("\n")}\n\n`);
-    expect(await run(["--in", file, ...QUICK, "--top", "5"]), stderr).toBe(0);
-    expect(stdout).toMatch(/^profile of \d+ rules on 3 facts documents \(as of 2026-11-22T00:00:00\+08:00/);
-    expect(stdout).toContain("a decision without explanations");
-    const rows = stdout.split("\n").filter((l) => / (ns|µs) +\d+\.\d%/.test(l));
+    expect(await run(["--in", file, ...QUICK, "--top", "5"]), out.stderr).toBe(0);
+    expect(out.stdout).toMatch(
+      /^profile of \d+ rules on 3 facts documents \(as of 2026-11-22T00:00:00\+08:00/,
+    );
+    expect(out.stdout).toContain("a decision without explanations");
+    const rows = out.stdout.split("\n").filter((l) => / (ns|µs) +\d+\.\d%/.test(l));
     expect(rows).toHaveLength(5);
-    expect(stdout).toMatch(/… \d+ more \(`--top 0` shows every rule\)/);
+    expect(out.stdout).toMatch(/… \d+ more \(`--top 0` shows every rule\)/);
   }, 60_000);
 
   it("names the file, line and column of facts that do not parse or are invalid, and exits 2", async () => {
@@ -57,23 +52,23 @@ describe("norma profile", () => {
     const good = JSON.stringify(JSON.parse(readFileSync(EXAMPLES[0]!, "utf8")));
     writeFileSync(file, `${good}\n{"entity": }\n`);
     expect(await run(["--in", file, ...QUICK])).toBe(2);
-    expect(stderr).toContain(`${file}:2:12: error:`);
-    expect(stdout).toBe("");
+    expect(out.stderr).toContain(`${file}:2:12: error:`);
+    expect(out.stdout).toBe("");
 
-    stderr = "";
+    out.stderr = "";
     const invalid = JSON.parse(good) as { nickname: unknown };
     invalid.nickname = 42;
     writeFileSync(file, `${good}\n${JSON.stringify(invalid)}\n`);
     expect(await run(["--in", file, ...QUICK])).toBe(2);
-    expect(stderr).toMatch(
+    expect(out.stderr).toMatch(
       new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:2:\\d+: error: at /nickname`),
     );
-    expect(stderr).toContain("invalid facts cannot be profiled");
+    expect(out.stderr).toContain("invalid facts cannot be profiled");
   });
 
   it("refuses missing input and bad options with exit 2", async () => {
     expect(await run(["--policies", POLICIES])).toBe(2);
-    expect(stderr).toContain("which facts?");
+    expect(out.stderr).toContain("which facts?");
     expect(await run([EXAMPLES[0]!, "--rounds", "0"])).toBe(2);
     expect(await run([EXAMPLES[0]!, "--top", "-1"])).toBe(2);
     expect(await run([EXAMPLES[0]!, "--format", "xml"])).toBe(2);
