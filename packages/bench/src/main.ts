@@ -20,6 +20,7 @@ import { formatBatchReport, formatEngineReport } from "./engine-bench/format-eng
 import { runBatchBench } from "./engine-bench/run-batch-bench.js";
 import { runEngineBench } from "./engine-bench/run-engine-bench.js";
 import { runExtractBench } from "@norma/extract/bench";
+import { QUICK_PROFILE } from "@norma/runtime";
 import { AgreementError, formatDisagreement } from "./harness/agreement.js";
 import { formatBenchReport } from "./harness/format-table.js";
 import { runPeerBench } from "./harness/run-peer-bench.js";
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
       rounds: quick ? 1 : Math.min(rounds, 5),
       minRoundMs: quick ? 50 : 300,
       loadRepeats: quick ? 2 : 5,
+      profile: quick ? { ...QUICK_PROFILE, rounds: 3 } : {},
       onProgress: progress,
     });
     const report = formatEngineReport(engine, {

@@ -35,6 +35,7 @@ export {
   type LoadResult,
 } from "./engine/engine.js";
 export type { Profile, ProfileError, ProfileOptions, ProfileResult, RuleProfile } from "./engine/profile.js";
+export { QUICK_PROFILE } from "./engine/profile.js";
 export { checkBundle, STANDARD_OPS, type LoadDiagnostic } from "./engine/check-bundle.js";
 export {
   VERDICT_ORDER,

@@ -50,8 +50,7 @@ export function formatEngineReport(
 }
 
 /** The corpus's ten most expensive rules, each timed alone (`norma profile`). */
-function profileSection(p: Profile | null): string[] {
-  if (p === null) return [];
+function profileSection(p: Profile): string[] {
   const sum = p.rules.reduce((a, x) => a + x.ns, 0);
   return [
     `Where a decision's time goes (\`Engine.profile\`, what \`pnpm norma profile examples/*.json\` prints): each rule timed alone ` +

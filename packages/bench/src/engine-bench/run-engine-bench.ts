@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBundle, findPoliciesRoot, findPolicyFiles } from "@norma/compiler";
-import { loadBundle, type Bundle, type Engine, type Profile } from "@norma/runtime";
+import { loadBundle, type Bundle, type Engine, type Profile, type ProfileOptions } from "@norma/runtime";
 import { median, percentile } from "../harness/stats.js";
 
 /** One way of calling `decide`. */
@@ -44,8 +44,8 @@ export interface EngineBenchOptions {
   minRoundMs: number;
   /** Times the corpus is built and loaded for the load figures (the first is reported apart). */
   loadRepeats: number;
-  /** Also profile the corpus rule by rule on the examples (`Engine.profile`, a few seconds). */
-  profile?: boolean;
+  /** How to profile the corpus rule by rule on the examples (`Engine.profile`, a few seconds). */
+  profile: Omit<ProfileOptions, "asOf">;
   onProgress?: (line: string) => void;
 }
 
@@ -88,8 +88,8 @@ export interface EngineBenchResult {
   rounds: number;
   rows: EngineRow[];
   perExample: ExampleRow[];
-  /** The rule-by-rule profile of the compiled evaluator on the examples (`null` when not asked). */
-  profile: Profile | null;
+  /** The rule-by-rule profile of the compiled evaluator on the examples. */
+  profile: Profile;
 }
 
 function buildCorpus(policiesDir: string): { bundle: Bundle; files: number; buildMs: number } {
@@ -208,12 +208,9 @@ export function runEngineBench(options: EngineBenchOptions): EngineBenchResult {
     medianUs: variants.map((_, vi) => median(latencies[vi]![ei]!)),
     verdict: verdicts[ei]!,
   }));
-  let profile: Profile | null = null;
-  if (options.profile !== false) {
-    const p = engine.profile(docs, { asOf: options.asOf });
-    if (!p.ok) throw new Error(`the profile refused the examples: ${JSON.stringify(p.errors.slice(0, 2))}`);
-    profile = p.profile;
-    progress("engine profile: every rule alone");
-  }
-  return { load, examples: docs.length, rounds: options.rounds, rows, perExample, profile };
+  const profiled = engine.profile(docs, { ...options.profile, asOf: options.asOf });
+  if (!profiled.ok)
+    throw new Error(`the profile refused the examples: ${JSON.stringify(profiled.errors.slice(0, 2))}`);
+  progress("engine profile: every rule alone and on its own work");
+  return { load, examples: docs.length, rounds: options.rounds, rows, perExample, profile: profiled.profile };
 }

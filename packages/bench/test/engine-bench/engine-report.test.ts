@@ -12,7 +12,7 @@ const rule = (i: number): RuleProfile => ({
   statuses: { fired: i, excepted: 0, "not-applicable": 24 - i, "not-in-force": 0, error: 0 },
 });
 
-function result(profile: Profile | null): EngineBenchResult {
+function result(profile: Profile): EngineBenchResult {
   return {
     load: {
       files: 1,
@@ -54,9 +54,5 @@ describe("the engine report's profile section", () => {
     expect(rows[9]).toBe("| r.09 | 30 | 3 | 3.8% | 9 | 0 | 15 |");
     expect(report).toContain("The 12 rules alone add up to 780 ns per document");
     expect(report).toContain("a decision (4.0 µs in the same profile, 68.3 µs with explanations)");
-  });
-
-  it("is left out when the bench did not profile", () => {
-    expect(formatEngineReport(result(null), extra)).not.toContain("Where a decision's time goes");
   });
 });

@@ -9,7 +9,7 @@
  * less and times it for less (rougher rule figures, the whole decision's as usual).
  */
 import { parseFactsJson, type ParsedFacts } from "@norma/facts";
-import type { Profile, RuleProfile } from "@norma/runtime";
+import { QUICK_PROFILE, type Profile, type RuleProfile } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
 import { asOfOption, evaluatorOption, fail, parseCommandArgs, parseFormat, readInput } from "../util.js";
 
@@ -106,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
   if (!engine) return 1;
   const result = engine.profile(
     inputs.map((i) => i.parsed.value),
-    { asOf, evaluator, rounds, ...(v.quick ? { warmUpDocs: 2_000, minNs: 500_000 } : {}) },
+    { ...(v.quick ? QUICK_PROFILE : {}), asOf, evaluator, rounds },
   );
   if (!result.ok) {
     for (const e of result.errors) {

@@ -637,14 +637,7 @@ class BundleEngine implements Engine {
     try {
       return this.decideInner(facts, options);
     } catch (e) {
-      return refuse([
-        {
-          code: "eval/internal",
-          pointer: "",
-          message: `internal error: ${(e as Error)?.message ?? String(e)}`,
-          help: "this is a bug in the runtime, not in the facts",
-        },
-      ]);
+      return refuse([internalError(e)]);
     }
   }
 
@@ -654,7 +647,7 @@ class BundleEngine implements Engine {
       if (typeof asOf !== "number") return { ok: false, errors: [{ document: -1, ...asOf }] };
       const evaluator = options.evaluator ?? "compiled";
       const runners = this.runnersFor(evaluator);
-      const params = (runners.reference ? this.params.reference : this.params.fast)[this.segment(asOf)];
+      const params = this.paramsFor(runners, asOf);
       const base: DecideOptions = { asOf, evaluator, validate: false };
       const lean: DecideOptions = { ...base, explain: false };
       const explained: DecideOptions = { ...base, explain: true };
@@ -665,37 +658,37 @@ class BundleEngine implements Engine {
           asOfText: this.formatAsOf(asOf),
           evaluator,
           rules: runners.steps.map((s) => ({ ...s, id: s.rule.ir.id, policy: s.rule.ir.policy })),
-          scope: (facts) => {
-            const root = new RootScope(
-              facts,
-              asOf,
-              params,
-              this.lexicons,
-              runners.slots.length === 0 ? undefined : runners.slots.slice(),
-              runners.plain(facts),
-            );
-            return runners.reference ? root.materialized() : root;
-          },
+          scope: (facts) => this.scopeOf(facts, asOf, params, runners),
           decide: (facts, explain) => this.decide(facts, explain ? explained : lean),
+          check: (facts) => this.decide(facts, { ...lean, validate: options.validate !== false }),
         },
         docs,
         options,
-        (facts) => this.decide(facts, { ...lean, validate: options.validate !== false }),
       );
     } catch (e) {
-      return {
-        ok: false,
-        errors: [
-          {
-            document: -1,
-            code: "eval/internal",
-            pointer: "",
-            message: `internal error: ${(e as Error)?.message ?? String(e)}`,
-            help: "this is a bug in the runtime, not in the facts",
-          },
-        ],
-      };
+      return { ok: false, errors: [{ document: -1, ...internalError(e) }] };
     }
+  }
+
+  /** The parameters in force at `asOf`, as `runners` read them. */
+  private paramsFor(runners: RuleRunners, asOf: number): unknown {
+    return (runners.reference ? this.params.reference : this.params.fast)[this.segment(asOf)];
+  }
+
+  /**
+   * A decision's scope, nothing computed yet: the fast paths read the facts in place; the
+   * reference gets the scope as one object.
+   */
+  private scopeOf(facts: object, asOf: number, params: unknown, runners: RuleRunners): unknown {
+    const root = new RootScope(
+      facts,
+      asOf,
+      params,
+      this.lexicons,
+      runners.slots.length === 0 ? undefined : runners.slots.slice(),
+      runners.plain(facts),
+    );
+    return runners.reference ? root.materialized() : root;
   }
 
   private resolveAsOf(asOf: DecideOptions["asOf"]): number | DecideError {
@@ -737,17 +730,7 @@ class BundleEngine implements Engine {
       ]);
     }
     const runners = this.runnersFor(options.evaluator);
-    const seg = this.segment(asOf);
-    // The fast paths read the facts in place; the reference gets the scope as one object.
-    const root = new RootScope(
-      facts,
-      asOf,
-      (runners.reference ? this.params.reference : this.params.fast)[seg],
-      this.lexicons,
-      runners.slots.length === 0 ? undefined : runners.slots.slice(),
-      runners.plain(facts),
-    );
-    const scope: unknown = runners.reference ? root.materialized() : root;
+    const scope = this.scopeOf(facts, asOf, this.paramsFor(runners, asOf), runners);
     const decided = explain
       ? this.decideExplained(facts, asOf, scope, runners)
       : this.decideLean(asOf, scope, runners);
@@ -974,6 +957,16 @@ function stringOf(v: unknown): string {
   } catch {
     return JSON.stringify(toJsonValue(v));
   }
+}
+
+/** An exception that escaped the runtime, as the error a caller gets instead. */
+function internalError(e: unknown): DecideError {
+  return {
+    code: "eval/internal",
+    pointer: "",
+    message: `internal error: ${(e as Error)?.message ?? String(e)}`,
+    help: "this is a bug in the runtime, not in the facts",
+  };
 }
 
 function errorMessage(e: unknown): string {

@@ -130,8 +130,6 @@ const RENDERERS: Readonly<Record<string, (value: unknown, zone: Zone) => string 
   list: (v) => (Array.isArray(v) ? formatPlain(v) : null),
 };
 
-const renderPlain = (v: unknown): string => formatPlain(v);
-
 /**
  * The renderer of `type` (see {@link formatValue}), chosen once: a decision's `display` and an
  * `n.fmt` with a constant type do not read the type name again for every value.
@@ -143,7 +141,7 @@ export function formatterFor(type: unknown, zone: Zone): (value: unknown) => str
   if (t.startsWith("list of ")) {
     const item = formatterFor(t.slice("list of ".length), zone);
     return (value) => {
-      if (value === null || value === undefined || !Array.isArray(value)) return null;
+      if (!Array.isArray(value)) return null;
       const items: string[] = [];
       for (const x of value) items.push(item(x) ?? "");
       return items.join("、");
@@ -151,7 +149,7 @@ export function formatterFor(type: unknown, zone: Zone): (value: unknown) => str
   }
   const render = Object.prototype.hasOwnProperty.call(RENDERERS, t) ? RENDERERS[t] : undefined;
   if (render === undefined)
-    return (value) => (value === null || value === undefined ? null : renderPlain(value));
+    return (value) => (value === null || value === undefined ? null : formatPlain(value));
   return (value) => (value === null || value === undefined ? null : render(value, zone));
 }
 
