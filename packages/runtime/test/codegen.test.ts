@@ -548,3 +548,62 @@ describe("compiled evaluator: equality with a prefixed concatenation", () => {
     expect(generated[1]!({ x: "wx.getLocation", y: "getLocation" })).toBe(true);
   });
 });
+
+describe("compiled evaluator: comparisons of numbers in place", () => {
+  const values = fc.oneof(
+    fc.integer({ min: -5, max: 5 }),
+    fc.constantFrom(0, -0, Number.NaN, 1.5, 2 ** 53, "3", "a", "", null, true, false, undefined),
+    fc.string({ maxLength: 3 }),
+  );
+  const ops = ["<", "<=", ">", ">=", "==", "!="] as const;
+
+  it("gives what the reference gives for every operator, with a variable or a constant operand", () => {
+    const forms = ops.flatMap((op): Logic[] => [
+      { "n.cmp": [op, { var: "a" }, { var: "b" }] },
+      { "n.cmp": [op, { var: "a" }, 2] },
+      { "n.cmp": [op, 2, { var: "b" }] },
+      { "n.cmp": [op, 2, 3] },
+    ]);
+    const generated = forms.map((logic) => compileGeneratedLogic(logic));
+    for (const logic of forms.slice(0, 2)) {
+      // the numeric case compiles in place: no call of the helper unless an operand is not a number
+      const { src } = generatedSource([compileTree(logic, "", rootContext())], rootContext());
+      expect(src).toContain("typeof");
+    }
+    fc.assert(
+      fc.property(values, values, (a, b) => {
+        const data = { a, b };
+        for (const [i, logic] of forms.entries()) {
+          const want = evaluateReference(logic, data);
+          expect(generated[i]!(data), JSON.stringify({ logic, a: String(a), b: String(b) })).toBe(want);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // NaN is not comparable: every operator is false, `!=` included
+    for (const [i, logic] of forms.entries())
+      if (i % 4 === 0) expect(generated[i]!({ a: Number.NaN, b: 1 }), JSON.stringify(logic)).toBe(false);
+  });
+});
+
+describe("compiled evaluator: min and max of a few operands", () => {
+  it("call Math.min / Math.max directly and give the reference's value", () => {
+    const values = fc.oneof(fc.integer(), fc.constantFrom(null, "2", "x", true, 1.5, Number.NaN, -0));
+    const forms: Logic[] = [
+      { min: [{ var: "a" }, { var: "b" }] },
+      { max: [{ var: "a" }, 3, { var: "b" }] },
+      { min: [{ var: "a" }] },
+    ];
+    const generated = forms.map((logic) => compileGeneratedLogic(logic));
+    const { src } = generatedSource([compileTree(forms[0]!, "", rootContext())], rootContext());
+    expect(src).not.toContain("(["); // no array of the operands
+    fc.assert(
+      fc.property(values, values, (a, b) => {
+        for (const [i, logic] of forms.entries()) {
+          expect(Object.is(generated[i]!({ a, b }), evaluateReference(logic, { a, b }))).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -81,6 +81,7 @@ const TEMPLATE_WORDS = new Set([
   "c",
   "p",
   "in",
+  "typeof",
 ]);
 
 /** The deepest expression generated (and the longest path walked inline); deeper keeps closures. */
@@ -154,6 +155,19 @@ function fastCmp(op: unknown): ((a: unknown, b: unknown) => boolean | null) | nu
     return opCmp(op, a, b, cmp);
   };
 }
+
+/**
+ * `n.cmp` of two numbers, as JavaScript source over the names of two temporaries: what
+ * {@link fastCmp} gives for numbers (NaN compares false, also for `!=`; `-0` equals `0`).
+ */
+const NUMERIC_CMP: Readonly<Record<string, (a: string, b: string) => string>> = {
+  "<": (a, b) => `${a}<${b}`,
+  "<=": (a, b) => `${a}<=${b}`,
+  ">": (a, b) => `${a}>${b}`,
+  ">=": (a, b) => `${a}>=${b}`,
+  "==": (a, b) => `${a}===${b}`,
+  "!=": (a, b) => `(${a}===${a}&&${b}===${b}&&${a}!==${b})`,
+};
 
 /**
  * Custom operations generated as a call of their fast implementation (compile.ts's `opsFor`) on
@@ -609,7 +623,21 @@ class Generator {
         if (kids.length !== 3 || !o?.isConst) return this.delegate(n);
         const f = fastCmp(o.value);
         if (f === null) return this.delegate(n);
-        return `${this.k(f)}(${this.expr(kids[1] as CNode, s, st)},${this.expr(kids[2] as CNode, s, st)})`;
+        // Two numbers are compared in place (the common case), anything else by the helper. A
+        // constant number operand is used as is (no temporary, no type test).
+        const numeric = NUMERIC_CMP[o.value as string] as (a: string, b: string) => string;
+        const num = this.k("number");
+        const set: string[] = [];
+        const tests: string[] = [];
+        const [a, b] = [kids[1] as CNode, kids[2] as CNode].map((x) => {
+          if (x.isConst && typeof x.value === "number" && Number.isFinite(x.value)) return this.k(x.value);
+          const t = this.temp(st);
+          set.push(`(${t}=${this.expr(x, s, st)})`);
+          tests.push(`typeof ${t}===${num}`);
+          return t;
+        }) as [string, string];
+        const test = tests.length === 0 ? "true" : tests.join("&&");
+        return `(${[...set, `${test}?${numeric(a, b)}:${this.k(f)}(${a},${b})`].join(",")})`;
       }
       case "n.time": {
         if (kids.length !== 1) return this.delegate(n);
@@ -631,6 +659,11 @@ class Generator {
     if (kids.length === 2 && Object.prototype.hasOwnProperty.call(BINARY_STD, op)) {
       const f = BINARY_STD[op] as (x: unknown, y: unknown) => unknown;
       return `${this.k(f)}(${this.expr(kids[0] as CNode, s, st)},${this.expr(kids[1] as CNode, s, st)})`;
+    }
+    if ((op === "min" || op === "max") && kids.length > 0 && kids.length <= 4) {
+      // `Math.min(...[a, b])` without the array: the same coercions, in the same order.
+      const f = op === "min" ? Math.min : Math.max;
+      return `${this.k(f)}(${kids.map((x) => this.expr(x, s, st)).join(",")})`;
     }
     if (Object.prototype.hasOwnProperty.call(ARRAY_STD, op)) {
       const f = ARRAY_STD[op] as (args: unknown[]) => unknown;
