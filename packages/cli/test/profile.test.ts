@@ -31,6 +31,18 @@ describe("norma profile", () => {
     }
   }, 60_000);
 
+  it("orders the rules by their explained time with --by explained, and refuses an unknown order", async () => {
+    expect(await run([...EXAMPLES, ...QUICK, "--by", "explained", "--format", "json"]), out.stderr).toBe(0);
+    const p = JSON.parse(out.stdout) as Profile;
+    const explained = p.rules.map((r) => r.explainedNs);
+    expect(explained).toEqual([...explained].sort((a, b) => b - a));
+    expect(p.hashNs).toBeGreaterThan(0);
+    out.stdout = "";
+    expect(await run([...EXAMPLES, ...QUICK, "--by", "fastest"])).toBe(2);
+    expect(out.stderr).toContain("unknown order `--by fastest`");
+    expect(out.stdout).toBe("");
+  }, 60_000);
+
   it("reads NDJSON and prints the most expensive rules as text", async () => {
     const dir = mkdtempSync(join(tmpdir(), "norma-profile-"));
     const file = join(dir, "facts.ndjson");
@@ -94,6 +106,7 @@ describe("the text form", () => {
       ns,
       ownNs: ns / 4,
       share: ns / 300,
+      explainedNs: ns * 10,
       statuses: { fired: 1, excepted: 0, "not-applicable": 1, "not-in-force": 0, error: 1 },
     });
     const p: Profile = {
@@ -106,10 +119,12 @@ describe("the text form", () => {
       decisionNs: 250,
       explainedNs: 4000,
       scopeNs: 40,
+      hashNs: 1500,
       rules: [rule("a.slow", 200), rule("b.fast", 100)],
     };
     const text = renderProfile(p, 0);
-    expect(text).toContain("a.slow    200 ns     50 ns  66.7%      1        0     1     1");
+    expect(text).toContain("a.slow    200 ns     50 ns  66.7%    2.00 µs      1        0     1     1");
+    expect(text).toContain("hashing the facts                1.50 µs");
     expect(text).toContain("The rules alone add up to 300 ns");
     expect(renderProfile(p, 1)).toContain("… 1 more");
   });

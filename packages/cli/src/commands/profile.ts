@@ -1,6 +1,7 @@
 /**
  * `norma profile [FILE…] [--in FILE.ndjson|-] [--policies DIR|BUNDLE] [--as-of DATE]
- * [--evaluator compiled|fast|reference] [--rounds N] [--top N] [--quick] [--format text|json]`:
+ * [--evaluator compiled|fast|reference] [--rounds N] [--top N] [--by alone|explained] [--quick]
+ * [--format text|json]`:
  * where a decision's time goes, rule by rule, on the given facts documents (`Engine.profile`).
  *
  * Every document is parsed and validated first; any that fails is reported (file:line:col and JSON
@@ -15,7 +16,7 @@ import { asOfOption, evaluatorOption, fail, parseCommandArgs, parseFormat, readI
 
 const USAGE =
   "usage: norma profile [FILE…] [--in FILE.ndjson|-] [--policies DIR|BUNDLE] [--as-of DATE] " +
-  "[--evaluator compiled|fast|reference] [--rounds N] [--top N] [--quick] [--format text|json]";
+  "[--evaluator compiled|fast|reference] [--rounds N] [--top N] [--by alone|explained] [--quick] [--format text|json]";
 
 /** One facts document and where it came from (for messages). */
 interface Input {
@@ -39,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
         evaluator: { type: "string" },
         rounds: { type: "string" },
         top: { type: "string" },
+        by: { type: "string" },
         quick: { type: "boolean", default: false },
         format: { type: "string" },
       },
@@ -58,6 +60,11 @@ export async function run(args: string[]): Promise<number> {
   const rounds = positiveInt(v.rounds, 7, "--rounds");
   const top = positiveInt(v.top, 20, "--top", true);
   if (rounds === null || top === null) return 2;
+  const by = parseFormat(v.by, ["alone", "explained"] as const, "alone");
+  if (!by) {
+    fail(`unknown order \`--by ${v.by}\``, "use `alone` (a decision without explanations) or `explained`");
+    return 2;
+  }
   if (parsed.positionals.length === 0 && v.in === undefined) {
     fail("which facts? pass facts files or `--in FILE.ndjson`", "e.g. `pnpm norma profile examples/*.json`");
     return 2;
@@ -122,8 +129,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write("error: invalid facts cannot be profiled (no decision is made from them)\n");
     return 2;
   }
+  const profile = by === "explained" ? byExplained(result.profile) : result.profile;
   process.stdout.write(
-    format === "json" ? JSON.stringify(result.profile, null, 2) + "\n" : renderProfile(result.profile, top),
+    format === "json" ? JSON.stringify(profile, null, 2) + "\n" : renderProfile(profile, top),
   );
   return 0;
 }
@@ -147,6 +155,11 @@ export function formatNs(ns: number): string {
   return `${(ns / 1_000_000).toFixed(2)} ms`;
 }
 
+/** `p` with its rules the most expensive explained first (ties in the profile's order). */
+export function byExplained(p: Profile): Profile {
+  return { ...p, rules: [...p.rules].sort((a, b) => b.explainedNs - a.explainedNs) };
+}
+
 /** The text form of a profile: the whole decision, then the `top` most expensive rules (0: all). */
 export function renderProfile(p: Profile, top: number): string {
   const shown = top === 0 ? p.rules : p.rules.slice(0, top);
@@ -157,11 +170,12 @@ export function renderProfile(p: Profile, top: number): string {
     `  a decision without explanations  ${formatNs(p.decisionNs)}`,
     `  a decision with explanations     ${formatNs(p.explainedNs)}`,
     `  making the scope                 ${formatNs(p.scopeNs)} (subtracted from each rule)`,
+    `  hashing the facts                ${formatNs(p.hashNs)} (once per decision with explanations)`,
     "",
   ];
   const width = Math.max(4, ...shown.map((r) => r.rule.length));
-  const head = ["alone", "own", "share", "fired", "excepted", "n/a", "other"];
-  const widths = [10, 10, 7, 7, 9, 6, 6];
+  const head = ["alone", "own", "share", "explained", "fired", "excepted", "n/a", "other"];
+  const widths = [10, 10, 7, 11, 7, 9, 6, 6];
   const row = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join("");
   lines.push(`${"rule".padEnd(width)}${row(head)}`);
   for (const r of shown) lines.push(`${r.rule.padEnd(width)}${row(cells(r))}`);
@@ -171,6 +185,8 @@ export function renderProfile(p: Profile, top: number): string {
     "",
     "Per document: `alone` is the rule by itself (its condition, exceptions and effect, with what it",
     "shares with other rules); `own` is the rule once the shared part is computed. share: of `alone`.",
+    "`explained` is the rule alone in a decision with explanations (each deciding condition recorded",
+    "with the facts it saw, and the outcome's evidence).",
     `The rules alone add up to ${formatNs(sum)}; a decision computes what rules share once.`,
   );
   return lines.join("\n") + "\n";
@@ -182,6 +198,7 @@ function cells(r: RuleProfile): string[] {
     formatNs(r.ns),
     formatNs(r.ownNs),
     `${(r.share * 100).toFixed(1)}%`,
+    formatNs(r.explainedNs),
     String(s.fired),
     String(s.excepted),
     String(s["not-applicable"]),

@@ -651,6 +651,9 @@ class BundleEngine implements Engine {
       const base: DecideOptions = { asOf, evaluator, validate: false };
       const lean: DecideOptions = { ...base, explain: false };
       const explained: DecideOptions = { ...base, explain: true };
+      const explainer = runners.reference ? this.referenceExplainer : this.fastExplainer;
+      const scratchRules = new Array<RuleExplanation>(this.rules.length);
+      const scratchOutcomes: Outcome[] = [];
       return profileDecisions(
         {
           bundle: this.hash,
@@ -660,6 +663,12 @@ class BundleEngine implements Engine {
           rules: runners.steps.map((s) => ({ ...s, id: s.rule.ir.id, policy: s.rule.ir.policy })),
           scope: (facts) => this.scopeOf(facts, asOf, params, runners),
           decide: (facts, explain) => this.decide(facts, explain ? explained : lean),
+          explain: (ri, facts, scope) => {
+            explainer.begin();
+            this.explainRule(ri, facts, asOf, scope, runners, explainer, scratchRules, scratchOutcomes);
+            scratchOutcomes.length = 0;
+          },
+          hash: (facts) => sha256(canonicalJson(facts)),
           check: (facts) => this.decide(facts, { ...lean, validate: options.validate !== false }),
         },
         docs,
@@ -802,59 +811,77 @@ class BundleEngine implements Engine {
     const explainer = runners.reference ? this.referenceExplainer : this.fastExplainer;
     explainer.begin();
     const outcomes = new Array<Outcome>();
-    const rules = new Array<RuleExplanation>();
+    const rules = new Array<RuleExplanation>(this.rules.length);
     let strength = 0;
     for (let ri = 0; ri < this.rules.length; ri++) {
-      const r = this.rules[ri] as CompiledRule;
-      const ir = r.ir;
-      const entry = new NewRuleEntry(ir.id, ir.policy, ir.title, "not-applicable", new Array<Because>());
-      rules.push(entry);
-      if (!(r.from <= asOf && asOf < r.until)) {
-        entry.status = "not-in-force";
-        entry.effective = r.effective;
-        continue;
-      }
-      let applied: CompiledException | null = null;
-      let b = 0;
-      let appliedBecause: Because[] = NO_BECAUSE;
-      try {
-        if (!truthy(explainer.walk(r.when, scope, null, entry.because))) continue;
-        for (let xi = 0; xi < r.exceptions.length; xi++) {
-          const x = r.exceptions[xi] as CompiledException;
-          const because = new Array<Because>();
-          if (truthy(explainer.walk(x.when, scope, null, because))) {
-            applied = x;
-            b = xi + 1;
-            appliedBecause = because;
-            break;
-          }
-        }
-      } catch (e) {
-        entry.status = "error";
-        entry.error = errorMessage(e);
-        continue;
-      }
-      if (applied !== null) {
-        entry.status = "excepted";
-        entry.exception = new NewAppliedException(
-          applied.ir.id,
-          applied.ir.title,
-          applied.sources.norms,
-          applied.sources.citations,
-          appliedBecause,
-        );
-      } else entry.status = "fired";
-      const step = runners.steps[ri] as Step;
-      const branch = step.lean.branches[b] as Branch;
-      const effect = branch.effect;
-      if (effect === null) continue;
-      const { outcome, error } = this.effectOf(step, b, branch, effect, scope);
-      if (error !== null) entry.error = error;
-      outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
-      outcomes.push(outcome);
-      if (branch.strength > strength) strength = branch.strength;
+      const s = this.explainRule(ri, facts, asOf, scope, runners, explainer, rules, outcomes);
+      if (s > strength) strength = s;
     }
     return { strength, outcomes, rules };
+  }
+
+  /**
+   * Rule `ri` of a decision with explanations: its entry goes to `rules[ri]` and its outcome, if it
+   * acts, to `outcomes`; returns the strength of its effect (0: none).
+   */
+  private explainRule(
+    ri: number,
+    facts: object,
+    asOf: number,
+    scope: unknown,
+    runners: RuleRunners,
+    explainer: Explainer,
+    rules: RuleExplanation[],
+    outcomes: Outcome[],
+  ): number {
+    const r = this.rules[ri] as CompiledRule;
+    const ir = r.ir;
+    const entry = new NewRuleEntry(ir.id, ir.policy, ir.title, "not-applicable", new Array<Because>());
+    rules[ri] = entry;
+    if (!(r.from <= asOf && asOf < r.until)) {
+      entry.status = "not-in-force";
+      entry.effective = r.effective;
+      return 0;
+    }
+    let applied: CompiledException | null = null;
+    let b = 0;
+    let appliedBecause: Because[] = NO_BECAUSE;
+    try {
+      if (!truthy(explainer.walk(r.when, scope, null, entry.because))) return 0;
+      for (let xi = 0; xi < r.exceptions.length; xi++) {
+        const x = r.exceptions[xi] as CompiledException;
+        const because = new Array<Because>();
+        if (truthy(explainer.walk(x.when, scope, null, because))) {
+          applied = x;
+          b = xi + 1;
+          appliedBecause = because;
+          break;
+        }
+      }
+    } catch (e) {
+      entry.status = "error";
+      entry.error = errorMessage(e);
+      return 0;
+    }
+    if (applied !== null) {
+      entry.status = "excepted";
+      entry.exception = new NewAppliedException(
+        applied.ir.id,
+        applied.ir.title,
+        applied.sources.norms,
+        applied.sources.citations,
+        appliedBecause,
+      );
+    } else entry.status = "fired";
+    const step = runners.steps[ri] as Step;
+    const branch = step.lean.branches[b] as Branch;
+    const effect = branch.effect;
+    if (effect === null) return 0;
+    const { outcome, error } = this.effectOf(step, b, branch, effect, scope);
+    if (error !== null) entry.error = error;
+    outcome.evidence = evidenceFor(facts, [...entry.because, ...appliedBecause]);
+    outcomes.push(outcome);
+    return branch.strength;
   }
 
   /** The decision's `asOf` text, formatted once per instant. */

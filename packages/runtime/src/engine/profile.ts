@@ -9,6 +9,10 @@
  * exceed the whole decision, which computes shared work once. The cost of making the scope is
  * measured in the same rounds and subtracted. Each rule is also timed on its own work only
  * (`ownNs`): run again in a scope where every rule has already run, so what it shares is computed.
+ * And each rule is timed explained alone (`explainedNs`): what a decision with explanations runs for
+ * it (its condition and exceptions walked, every atom that decided recorded with the facts it saw,
+ * its effect and evidence), in a fresh scope; next to it, hashing the facts (`hashNs`), which an
+ * explained decision does once.
  *
  * Measurements are interleaved (every rule once per round, then the next round) and reported as the
  * median over the rounds, each measurement repeated until it lasts long enough for the clock.
@@ -65,6 +69,12 @@ export interface RuleProfile {
    * computed. At most `ns`; `ns - ownNs` is what sharing would save it in a decision.
    */
   ownNs: number;
+  /**
+   * Median nanoseconds per document of the rule alone in a decision with explanations: `ns`'s work
+   * with every deciding atom recorded (its text, value and the facts it saw) and the outcome's
+   * evidence. What an auditor's decision spends on this rule, before sharing.
+   */
+  explainedNs: number;
   /** `ns` as a fraction of the sum of every rule's `ns`. */
   share: number;
   /** How many documents gave each status (from one decision per document). */
@@ -87,6 +97,8 @@ export interface Profile {
   explainedNs: number;
   /** Median nanoseconds per document of making the scope (subtracted from every rule's time). */
   scopeNs: number;
+  /** Median nanoseconds per document of hashing the facts, which `explainedNs` includes once. */
+  hashNs: number;
   /** Every rule, the most expensive first (ties in bundle order). */
   rules: RuleProfile[];
 }
@@ -129,6 +141,10 @@ export interface ProfileTarget {
   /** A fresh scope for `facts` (nothing computed yet), as a decision makes it. */
   scope(facts: object): unknown;
   decide(facts: object, explain: boolean): DecideResult;
+  /** Runs rule `index` (of `rules`) in `scope` as a decision with explanations does. */
+  explain(index: number, facts: object, scope: unknown): void;
+  /** Hashes `facts` as a decision with explanations does. */
+  hash(facts: object): unknown;
   /** `facts` validated (unless the options say not to) and decided once, without explanations. */
   check(facts: unknown): DecideResult;
 }
@@ -191,6 +207,15 @@ export function profileDecisions(
     if (!(r.from <= asOf && asOf < r.until)) return;
     for (let i = 0; i < filled.length; i++) runRule(r, filled[i]);
   };
+  const explainAlone = (ri: number) => (): void => {
+    for (let i = 0; i < facts.length; i++) {
+      const f = facts[i] as object;
+      target.explain(ri, f, target.scope(f));
+    }
+  };
+  const hashOnly = (): void => {
+    for (let i = 0; i < facts.length; i++) _sink = target.hash(facts[i] as object);
+  };
   const decide = (explain: boolean) => (): void => {
     for (let i = 0; i < facts.length; i++) _sink = target.decide(facts[i] as object, explain);
   };
@@ -214,19 +239,27 @@ export function profileDecisions(
   const [lean] = timed([decide(false)], decisionNs, decisionWarmUpDocs) as [number];
   const [explained] = timed([decide(true)], decisionNs, decisionWarmUpDocs) as [number];
   const n = target.rules.length;
-  const [scopeNs, ...ruleTimes] = timed(
-    [scopeOnly, ...target.rules.map(alone), ...target.rules.map(own)],
+  const [scopeNs, hashNs, ...ruleTimes] = timed(
+    [
+      scopeOnly,
+      hashOnly,
+      ...target.rules.map(alone),
+      ...target.rules.map(own),
+      ...target.rules.map((_, ri) => explainAlone(ri)),
+    ],
     minNs,
     warmUpDocs,
-  ) as [number, ...number[]];
+  ) as [number, number, ...number[]];
   const ns = ruleTimes.slice(0, n).map((t) => Math.max(0, t - scopeNs));
-  const ownNs = ruleTimes.slice(n);
+  const ownNs = ruleTimes.slice(n, 2 * n);
+  const explainedNs = ruleTimes.slice(2 * n).map((t) => Math.max(0, t - scopeNs));
   const total = ns.reduce((a, b) => a + b, 0);
   const rules: RuleProfile[] = target.rules.map((r, i) => ({
     rule: r.id,
     policy: r.policy,
     ns: round1(ns[i] as number),
     ownNs: round1(Math.min(ownNs[i] as number, ns[i] as number)),
+    explainedNs: round1(explainedNs[i] as number),
     share: total > 0 ? (ns[i] as number) / total : 0,
     statuses: counts[i] as Record<RuleStatus, number>,
   }));
@@ -244,6 +277,7 @@ export function profileDecisions(
       decisionNs: round1(lean as number),
       explainedNs: round1(explained as number),
       scopeNs: round1(scopeNs),
+      hashNs: round1(hashNs),
       rules,
     },
   };

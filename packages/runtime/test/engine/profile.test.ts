@@ -10,6 +10,7 @@ import {
   type FactsValidator,
   type RuleStatus,
 } from "../../src/index.js";
+import { profileDecisions, type ProfiledRule, type ProfileTarget } from "../../src/engine/profile.js";
 import { fixtureBundle, pendingFacts } from "../support/fixture-bundle.js";
 
 /** Refuses a document whose nickname is a number (a stand-in for the facts schema). */
@@ -80,13 +81,14 @@ describe("Engine.profile", () => {
     const r = E.profile(docs, { ...QUICK, asOf: "2026-11-22" });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     const p = r.profile;
-    for (const x of [p.decisionNs, p.explainedNs, p.scopeNs]) {
+    for (const x of [p.decisionNs, p.explainedNs, p.scopeNs, p.hashNs]) {
       expect(Number.isFinite(x)).toBe(true);
       expect(x).toBeGreaterThan(0);
     }
     for (let i = 0; i < p.rules.length; i++) {
       const x = p.rules[i]!;
       expect(x.ns).toBeGreaterThanOrEqual(0);
+      expect(x.explainedNs).toBeGreaterThanOrEqual(0);
       expect(x.share).toBeGreaterThanOrEqual(0);
       if (i > 0) expect(x.ns).toBeLessThanOrEqual(p.rules[i - 1]!.ns);
     }
@@ -118,5 +120,70 @@ describe("Engine.profile", () => {
     const before = E.decide(pendingFacts, { asOf: "2026-11-22" });
     E.profile(docs, QUICK);
     expect(E.decide(pendingFacts, { asOf: "2026-11-22" })).toEqual(before);
+  });
+});
+
+describe("profileDecisions", () => {
+  /** Busy for `us` microseconds (a stand-in for a rule whose explanation is expensive). */
+  const spin = (us: number) => {
+    const until = performance.now() + us / 1000;
+    while (performance.now() < until) {
+      /* busy */
+    }
+  };
+  const rule = (id: string): ProfiledRule => ({
+    id,
+    policy: "p",
+    from: -Infinity,
+    until: Infinity,
+    status: () => 0,
+    value: [],
+    message: [],
+  });
+
+  it("charges a rule's explanation to that rule, and hashes every document", () => {
+    const explained: Array<[number, object]> = [];
+    const hashed: object[] = [];
+    const facts = [{ a: 1 }, { a: 2 }];
+    const target: ProfileTarget = {
+      bundle: "sha256:x",
+      asOf: 0,
+      asOfText: "1970-01-01T08:00:00+08:00",
+      evaluator: "compiled",
+      rules: [rule("cheap"), rule("costly")],
+      scope: (f) => ({ f }),
+      decide: () => ({ ok: false, decision: null, errors: [], warnings: [] }),
+      check: () =>
+        ({
+          ok: true,
+          decision: { rules: [{ status: "not-applicable" }, { status: "not-applicable" }] },
+          warnings: [],
+          errors: [],
+        }) as unknown as ReturnType<ProfileTarget["check"]>,
+      explain: (ri, f, scope) => {
+        expect((scope as { f: object }).f).toBe(f);
+        if (explained.length < 8) explained.push([ri, f]);
+        if (ri === 1) spin(50);
+      },
+      hash: (f) => {
+        if (hashed.length < 2) hashed.push(f);
+        return "h";
+      },
+    };
+    const r = profileDecisions(target, facts, {
+      rounds: 1,
+      minNs: 10_000,
+      warmUpDocs: 0,
+      decisionWarmUpDocs: 0,
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const byId = new Map(r.profile.rules.map((x) => [x.rule, x]));
+    // 50 µs of busy work per document, against none: far apart whatever the machine
+    expect(byId.get("costly")!.explainedNs).toBeGreaterThan(byId.get("cheap")!.explainedNs + 20_000);
+    expect(explained.slice(0, 2)).toEqual([
+      [0, facts[0]],
+      [0, facts[1]],
+    ]);
+    expect(hashed).toEqual(facts);
   });
 });
