@@ -365,7 +365,7 @@ class BundleEngine implements Engine {
     };
     this.jl = referenceJsonLogic(this.zone);
     const spans = b.spans ?? {};
-    this.fastExplainer = new Explainer(spans, (n, d, e) => n.fn(d, e));
+    this.fastExplainer = new Explainer(spans, (n, d, e) => n.fn(d, e), true);
     this.referenceExplainer = new Explainer(spans, (n, d, e) => this.jl.apply(n.logic, materialize(d, e)));
     this.params = this.buildParams(b, diagnostics);
     this.rules = b.rules.map((r, i) => this.compileRule(r, `/rules/${i}`));

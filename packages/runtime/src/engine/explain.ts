@@ -101,9 +101,14 @@ function escapeToken(s: string): string {
 
 /** Builds `because` lists for one bundle (`spans` gives the policy text of each node). */
 export class Explainer {
+  /**
+   * `joins`: the atom evaluator is the nodes' closures, so an equi-join's index may say which
+   * element decides (the reference's explainer evaluates every element itself).
+   */
   constructor(
     private readonly spans: Readonly<Record<string, IrSpan>>,
     private readonly atom: AtomEvaluator,
+    private readonly joins = false,
   ) {}
 
   /** The paths of `var` reads as {@link PathInfo} (for quantifier lists), made once per path. */
@@ -205,6 +210,17 @@ export class Explainer {
         out.push(this.because(n, v, d, e));
         return v;
       }
+      // One element decides. In a lexicon it is usually far down the list: it is found by plain
+      // evaluation (the atom evaluator, as the walk would evaluate the body: same values, same
+      // throws), and only it is explained.
+      const at = this.decidingElement(n, xs, d, e, decidingTruth);
+      if (at >= 0) {
+        if (q.bind !== null) {
+          const listPtr = this.listPointer(q.list, e);
+          this.walk(q.body, d, { name: q.bind, v: xs[at], up: e, listPtr, index: at } as ElementFrame, out);
+        } else this.walk(q.body, xs[at], null, out);
+        return kind === "some";
+      }
     }
     // Every element's atoms go to `out`; when one decides, only its atoms are kept.
     const start = out.length;
@@ -223,6 +239,26 @@ export class Explainer {
       }
     }
     return kind !== "some";
+  }
+
+  /**
+   * The index of the first element of `xs` on which quantifier `n`'s body is `truthy` exactly when
+   * `decidingTruth`, by plain evaluation; -1 when none is. An equi-join (`some` over constant lists
+   * tested by a key) answers from its index without evaluating the body on every element.
+   */
+  private decidingElement(n: CNode, xs: unknown[], d: unknown, e: Env, decidingTruth: boolean): number {
+    const q = n.quant as NonNullable<CNode["quant"]>;
+    if (this.joins && q.join !== undefined && decidingTruth) {
+      const at = q.join.firstElement(d, e);
+      if (at >= 0) return at;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      const v =
+        q.bind !== null ? this.atom(q.body, d, { name: q.bind, v: x, up: e }) : this.atom(q.body, x, null);
+      if (truthy(v) === decidingTruth) return i;
+    }
+    return -1;
   }
 
   /** The atom entry for `n` with value `v`. */

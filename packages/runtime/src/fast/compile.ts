@@ -113,6 +113,11 @@ export interface JoinPlan {
   test: (key: unknown, d: unknown, e: Env) => boolean;
   /** No combinations: false without evaluating `key`. */
   empty: boolean;
+  /**
+   * The index in the outer list of the first element on which the `some` holds (-1: none, or not
+   * found by value), from the index: what explaining the `some` needs without trying each element.
+   */
+  firstElement: (d: unknown, e: Env) => number;
 }
 
 /** A compiled IR node. Built once at load; read by decisions and explanations. */
@@ -882,11 +887,12 @@ function compileJoin(name: string, list: CNode, body: CNode): { fn: Fn; plan: Jo
   if (failed) return null;
   const none = new Array<unknown>(names.length).fill(undefined);
   const restFns = rest.map((r) => r.fn);
-  const test = (v: unknown, d: unknown, e: Env): boolean => {
-    if (!isJoinKey(v)) return false;
+  /** The first combination (index into `combos`) with key `v` on which `rest` holds, else -1. */
+  const firstHit = (v: unknown, d: unknown, e: Env): number => {
+    if (!isJoinKey(v)) return -1;
     const hits = index.get(v);
-    if (hits === undefined) return false;
-    if (restFns.length === 0) return true;
+    if (hits === undefined) return -1;
+    if (restFns.length === 0) return hits[0] as number;
     for (const h of hits) {
       const env = envOf(e, combos[h] as unknown[]);
       let ok = true;
@@ -896,17 +902,30 @@ function compileJoin(name: string, list: CNode, body: CNode): { fn: Fn; plan: Jo
           break;
         }
       }
-      if (ok) return true;
+      if (ok) return h;
     }
-    return false;
+    return -1;
   };
+  const test = (v: unknown, d: unknown, e: Env): boolean => firstHit(v, d, e) >= 0;
   const empty = total === 0;
   const key = E.fn;
+  const outerList = lists[0] as unknown[];
   return {
     // E reads none of the joined names, but its closures were compiled inside them: they run in
     // an environment of that shape.
     fn: (d, e) => (empty ? false : test(key(d, envOf(e, none)), d, e)),
-    plan: { key: E, test, empty },
+    plan: {
+      key: E,
+      test,
+      empty,
+      firstElement: (d, e) => {
+        if (empty) return -1;
+        const h = firstHit(key(d, envOf(e, none)), d, e);
+        // The body's value depends on the element's value only, so the first element equal to the
+        // matching combination's is the first that holds.
+        return h < 0 ? -1 : outerList.indexOf((combos[h] as unknown[])[0]);
+      },
+    },
   };
 }
 
