@@ -15,7 +15,7 @@ import {
 } from "../src/fast/codegen.js";
 import { compileTree, RootScope, type CompileContext } from "../src/fast/compile.js";
 import { SHANGHAI } from "../src/value/time.js";
-import { withHash } from "./support/fixture-bundle.js";
+import { oneRuleBundle, withHash } from "./support/fixture-bundle.js";
 
 const g = globalThis as { __pwned?: unknown };
 
@@ -41,29 +41,8 @@ const PAYLOADS = [
 
 const NUMBERS = [1e308, -0, 0.1, 2 ** 53 + 2, -1.5e-300, 123456789];
 
-function bundleWith(when: Logic, message: Logic, lexicons: Record<string, string[]>): Bundle {
-  return withHash({
-    format: "norma-bundle/1",
-    zone: "Asia/Shanghai",
-    policies: [{ id: "p", title: "injection", file: "p.norma", schema: "facts@1", sources: [] }],
-    rules: [
-      {
-        id: "r0",
-        title: null,
-        policy: "p",
-        norms: ["N-0"],
-        citations: [{ source: "S", line: 1, quote: "q" }],
-        effective: { from: null, until: null },
-        when,
-        effect: { kind: "flag", label: "l0", value: null, valueType: null, message },
-        exceptions: [],
-      },
-    ],
-    params: [],
-    lexicons,
-    spans: {},
-  });
-}
+const bundleWith = (when: Logic, message: Logic, lexicons: Record<string, string[]>): Bundle =>
+  oneRuleBundle(when, message, lexicons);
 
 function factPath(p: string): string {
   return p.startsWith("$") ? `x${p}` : p;

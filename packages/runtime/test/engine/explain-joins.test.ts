@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadBundle, type Bundle, type Decision, type Logic } from "../../src/index.js";
-import { withHash } from "../support/fixture-bundle.js";
+import { oneRuleBundle } from "../support/fixture-bundle.js";
 
 const PLACES = ["a", "ab", "x", "ab", "y"];
 const WORDS = ["bc", "c", "z", "yz"];
@@ -29,27 +29,7 @@ const WHEN: Logic = {
   ],
 } as Logic;
 
-const bundle: Bundle = withHash({
-  format: "norma-bundle/1",
-  zone: "Asia/Shanghai",
-  policies: [{ id: "p", title: "joins", file: "p.norma", schema: "facts@1", sources: [] }],
-  rules: [
-    {
-      id: "r0",
-      title: null,
-      policy: "p",
-      norms: ["N-0"],
-      citations: [{ source: "S", line: 1, quote: "q" }],
-      effective: { from: null, until: null },
-      when: WHEN,
-      effect: { kind: "flag", label: "l0", value: null, valueType: null, message: null },
-      exceptions: [],
-    },
-  ],
-  params: [],
-  lexicons: { places: PLACES, words: WORDS },
-  spans: {},
-});
+const bundle: Bundle = oneRuleBundle(WHEN, null, { places: PLACES, words: WORDS });
 
 const loaded = loadBundle(bundle, { validateFacts: null });
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));

@@ -14,6 +14,35 @@ export function withHash(b: Omit<Bundle, "hash"> & { hash?: string }): Bundle {
   return out;
 }
 
+/** A bundle of one flag rule `r0` (policy `p`) with condition `when`, `message` and `lexicons`. */
+export function oneRuleBundle(
+  when: Logic,
+  message: Logic | null = null,
+  lexicons: Record<string, string[]> = {},
+): Bundle {
+  return withHash({
+    format: "norma-bundle/1",
+    zone: "Asia/Shanghai",
+    policies: [{ id: "p", title: "one rule", file: "p.norma", schema: "facts@1", sources: [] }],
+    rules: [
+      {
+        id: "r0",
+        title: null,
+        policy: "p",
+        norms: ["N-0"],
+        citations: [{ source: "S", line: 1, quote: "q" }],
+        effective: { from: null, until: null },
+        when,
+        effect: { kind: "flag", label: "l0", value: null, valueType: null, message },
+        exceptions: [],
+      },
+    ],
+    params: [],
+    lexicons,
+    spans: {},
+  });
+}
+
 const ms = (s: string) => Date.parse(s);
 const FILING_GLOBS = ["社交/**", "文娱/视频*", "文娱/FM*", "时政信息/**"];
 
