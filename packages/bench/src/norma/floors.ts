@@ -3,7 +3,7 @@
  * implementation must do, timed in the same rounds as the engines, to show what a ratio cannot go
  * below.
  */
-import { canonicalJson, sha256 } from "@norma/runtime";
+import { factsHash } from "@norma/runtime";
 import type { Implementation } from "../harness/implementation.js";
 import type { Outcome, WorkloadFacts } from "../workload/facts.js";
 
@@ -17,7 +17,7 @@ export function createFactsHashFloor(): Implementation {
     load() {},
     decide(doc: WorkloadFacts): Outcome[] {
       // a pseudo-outcome carrying the hash: the harness observes every call's result
-      return [{ rule: "R01.filing.required", effect: sha256(canonicalJson(doc)) }];
+      return [{ rule: "R01.filing.required", effect: factsHash(doc) }];
     },
   };
 }

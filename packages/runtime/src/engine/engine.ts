@@ -31,7 +31,13 @@ import {
 import { truthy } from "../fast/std-ops.js";
 import { formatterFor } from "../ops/format.js";
 import { referenceJsonLogic, type JsonLogicInstance } from "../reference/json-logic.js";
-import { canonicalJson, hashBundle, nestsDeeperThan, sha256, treeDepthExceeds } from "../value/canonical.js";
+import {
+  canonicalJson,
+  factsHash,
+  hashBundle,
+  nestsDeeperThan,
+  treeDepthExceeds,
+} from "../value/canonical.js";
 import { formatRfc3339, parseTime, resolveZone, type Zone } from "../value/time.js";
 import { checkBundle, MAX_BUNDLE_DEPTH, type LoadDiagnostic } from "./check-bundle.js";
 import { Explainer } from "./explain.js";
@@ -668,7 +674,7 @@ class BundleEngine implements Engine {
             this.explainRule(ri, facts, asOf, scope, runners, explainer, scratchRules, scratchOutcomes);
             scratchOutcomes.length = 0;
           },
-          hash: (facts) => sha256(canonicalJson(facts)),
+          hash: factsHash,
           check: (facts) => this.decide(facts, { ...lean, validate: options.validate !== false }),
         },
         docs,
@@ -747,7 +753,7 @@ class BundleEngine implements Engine {
       VERDICT_BY_STRENGTH[decided.strength] as Verdict,
       this.formatAsOf(asOf),
       this.hash,
-      explain ? sha256(canonicalJson(facts)) : null,
+      explain ? factsHash(facts) : null,
       runners.engine,
       explain,
       decided.outcomes,

@@ -215,10 +215,8 @@ export class Explainer {
       // throws), and only it is explained.
       const at = this.decidingElement(n, xs, d, e, decidingTruth);
       if (at >= 0) {
-        if (q.bind !== null) {
-          const listPtr = this.listPointer(q.list, e);
-          this.walk(q.body, d, { name: q.bind, v: xs[at], up: e, listPtr, index: at } as ElementFrame, out);
-        } else this.walk(q.body, xs[at], null, out);
+        const listPtr = q.bind !== null ? this.listPointer(q.list, e) : null;
+        this.walkElement(q, xs, at, listPtr, d, e, out);
         return kind === "some";
       }
     }
@@ -226,19 +224,29 @@ export class Explainer {
     const start = out.length;
     const listPtr = q.bind !== null ? this.listPointer(q.list, e) : null;
     for (let i = 0; i < xs.length; i++) {
-      const x = xs[i];
       const mark = out.length;
-      let v: unknown;
-      if (q.bind !== null) {
-        const frame: ElementFrame = { name: q.bind, v: x, up: e, listPtr, index: i };
-        v = this.walk(q.body, d, frame, out);
-      } else v = this.walk(q.body, x, null, out);
+      const v = this.walkElement(q, xs, i, listPtr, d, e, out);
       if (truthy(v) === decidingTruth) {
         if (mark > start) out.splice(start, mark - start);
         return kind === "some";
       }
     }
     return kind !== "some";
+  }
+
+  /** Walks quantifier `q`'s body on element `i` of `xs` (`listPtr`: the list's facts pointer). */
+  private walkElement(
+    q: NonNullable<CNode["quant"]>,
+    xs: unknown[],
+    i: number,
+    listPtr: string | null,
+    d: unknown,
+    e: Env,
+    out: Because[],
+  ): unknown {
+    if (q.bind === null) return this.walk(q.body, xs[i], null, out);
+    const frame: ElementFrame = { name: q.bind, v: xs[i], up: e, listPtr, index: i };
+    return this.walk(q.body, d, frame, out);
   }
 
   /**

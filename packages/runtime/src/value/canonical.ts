@@ -75,6 +75,11 @@ export function sha256(text: string): string {
   return `sha256:${hex}`;
 }
 
+/** The facts hash a decision with explanations carries: `sha256:` of the facts' canonical JSON. */
+export function factsHash(facts: unknown): string {
+  return sha256(canonicalJson(facts));
+}
+
 /**
  * The content hash of a bundle: `sha256:` of the canonical JSON of the bundle without its `hash`
  * and `spans` members (so re-ordering spans or renaming files in them never changes the hash).
