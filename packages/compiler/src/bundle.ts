@@ -233,7 +233,7 @@ function assemble(compiled: CompiledPolicy[], sources: Map<string, lang.SourceTe
       const span = c.spans.get(node);
       if (!span || !src) return;
       const pos = src.position(span.start);
-      spans[ptr] = {
+      const entry: IrSpan = {
         file: c.file,
         start: span.start,
         end: span.end,
@@ -241,6 +241,9 @@ function assemble(compiled: CompiledPolicy[], sources: Map<string, lang.SourceTe
         column: pos.column,
         text: src.text.slice(span.start, span.end),
       };
+      const let_ = c.lets.get(node);
+      if (let_ !== undefined) entry.let = let_;
+      spans[ptr] = entry;
     });
   };
   let ruleIndex = 0;

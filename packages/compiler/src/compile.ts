@@ -5,7 +5,16 @@
  * Precondition: `checkPolicy` reported no error for this policy (every expression is typed).
  */
 import type * as A from "@norma/lang";
-import type { IrCitation, IrEffect, IrEffective, IrParam, IrRule, IrSource, Logic } from "@norma/runtime";
+import type {
+  IrCitation,
+  IrEffect,
+  IrEffective,
+  IrLetRef,
+  IrParam,
+  IrRule,
+  IrSource,
+  Logic,
+} from "@norma/runtime";
 import type { Binding, CheckedPolicy } from "./check.js";
 import { isRational, type Type } from "./types.js";
 import { dateToMs, dateTimeToMs } from "./time.js";
@@ -22,6 +31,11 @@ export interface CompiledPolicy {
   lexicons: Record<string, string[]>;
   /** IR node (object identity) → span in `file`. */
   spans: Map<object, A.Span>;
+  /**
+   * IR node (object identity) → the `let` it is the value of, where a rule uses that name (a
+   * `let` is compiled in place at each use): explanations show the name with its value.
+   */
+  lets: Map<object, IrLetRef>;
 }
 
 const MS = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
@@ -33,6 +47,7 @@ export function compilePolicy(checked: CheckedPolicy): CompiledPolicy {
 
 class Compiler {
   private readonly spans = new Map<object, A.Span>();
+  private readonly lets = new Map<object, IrLetRef>();
 
   constructor(private readonly cp: CheckedPolicy) {}
 
@@ -87,6 +102,7 @@ class Compiler {
       params,
       lexicons,
       spans: this.spans,
+      lets: this.lets,
     };
   }
 
@@ -254,8 +270,13 @@ class Compiler {
         return this.timeRead({ var: b.path }, this.typeOf(e));
       case "bound":
         return this.timeRead({ var: boundVar(b.name) }, this.typeOf(e));
-      case "let":
-        return this.expr(b.decl.value);
+      case "let": {
+        const logic = this.expr(b.decl.value);
+        // A `let` of another `let` is the same node: the name used here wins.
+        if (logic !== null && typeof logic === "object")
+          this.lets.set(logic, { name: b.decl.name.name, type: typeName(this.typeOf(e)) });
+        return logic;
+      }
       case "param":
         return { var: `$p.${b.decl.name.name}` };
       case "lexicon":

@@ -36,9 +36,16 @@ export interface Because {
   text: string;
   /** The node's value. */
   value: JsonValue;
-  /** Fact paths the node read and their values (`{"release.kind": "update"}`); bound variables as `$c`; parameters as `$p.name`. */
+  /**
+   * Fact paths the node read and their values (`{"release.kind": "update"}`); bound variables as
+   * `$c`; parameters as `$p.name`; a policy `let` the node uses (marked in the span table) as its
+   * name with its value (`{"最新提审号": "sub-2"}`, dates as RFC 3339), not the facts it reads.
+   */
   saw: Record<string, JsonValue>;
-  /** JSON pointers into the facts of the values in `saw` that are facts (`/submissions/2/kind`); a bound element is followed to its index. */
+  /**
+   * JSON pointers into the facts the node read (`/submissions/2/kind`), those a `let` read
+   * included; a bound element is followed to its index.
+   */
   facts: string[];
 }
 

@@ -17,6 +17,7 @@ export type {
   IrEffectKind,
   IrEffective,
   IrException,
+  IrLetRef,
   IrParam,
   IrPolicy,
   IrRule,

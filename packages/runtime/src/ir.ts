@@ -99,6 +99,17 @@ export interface IrSpan {
   column: number;
   /** The source text of the node, for explanations (`release.kind == "update"`). */
   text: string;
+  /**
+   * Set when the node is the value of a policy `let`, compiled in place where a rule uses the
+   * name: an explanation shows the name with its value rather than the facts it reads.
+   */
+  let?: IrLetRef;
+}
+
+/** A policy `let` by name, with its type (an IR type name, as `IrParam.type`). */
+export interface IrLetRef {
+  name: string;
+  type: string;
 }
 
 /** Everything a runtime needs: compiled rules, params, lexicons, and the span side table. */

@@ -15,6 +15,7 @@ import { decFromParts, isRoundingMode } from "../value/rational.js";
 import { parseTime, resolveZone, SHANGHAI } from "../value/time.js";
 import { escapePointer } from "../fast/compile.js";
 import { STANDARD_OPS } from "../fast/std-ops.js";
+import { letOfSpan } from "./explain.js";
 
 /** One problem with a bundle. Message style: lowercase, no final period, user input in backticks. */
 export interface LoadDiagnostic {
@@ -381,7 +382,8 @@ class BundleChecker {
         isObject(span) &&
         typeof s.file === "string" &&
         typeof s.text === "string" &&
-        [s.start, s.end, s.line, s.column].every((n) => Number.isSafeInteger(n));
+        [s.start, s.end, s.line, s.column].every((n) => Number.isSafeInteger(n)) &&
+        (s.let === undefined || letOfSpan(s) !== null);
       if (!ok) this.warning(`/spans/${escapePointer(key)}`, "load/span", "malformed span (ignored)");
     }
   }

@@ -17,11 +17,12 @@
  *   literal) or longer than `MAX_ELEMENTS`, the quantifier itself is the atom.
  */
 import type { Because, JsonValue } from "../decision.js";
-import type { IrSpan } from "../ir.js";
+import type { IrLetRef, IrSpan } from "../ir.js";
 import { type CNode, type Env, type Frame, lookupSegments } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
 import { setField, toJsonValue } from "./json-value.js";
 import { NewBecause } from "./records.js";
+import { formatDate, formatRfc3339, type Zone } from "../value/time.js";
 import { renderLogic } from "./render-logic.js";
 
 /** Lists longer than this are explained by the quantifier as a whole when every element decided. */
@@ -30,30 +31,67 @@ export const MAX_ELEMENTS = 32;
 /** Evaluates one atom in the current data and environment. */
 export type AtomEvaluator = (node: CNode, data: unknown, env: Env) => unknown;
 
-/** Fact paths read by `node`, outside the quantifiers it contains (their bound names excluded). */
-export function collectPaths(node: CNode): string[] {
-  const out = new Set<string>();
-  collect(node, new Set(), out);
-  return [...out];
+/** The `let` a node is the value of, from its span (see `IrSpan.let`); `null` when none or malformed. */
+export function letOfSpan(span: unknown): IrLetRef | null {
+  if (typeof span !== "object" || span === null) return null;
+  const l = (span as { let?: unknown }).let;
+  if (typeof l !== "object" || l === null) return null;
+  const { name, type } = l as Record<string, unknown>;
+  return typeof name === "string" && name !== "" && typeof type === "string" ? { name, type } : null;
 }
 
-function collect(n: CNode, inner: ReadonlySet<string>, out: Set<string>): void {
-  if (n.op === "var") {
-    const k = n.kids[0];
-    if (k && k.isConst && (typeof k.value === "string" || typeof k.value === "number") && k.value !== "") {
-      const path = String(k.value);
-      const first = path.split(".")[0] as string;
-      if (!inner.has(first) && first !== "$lex" && first !== "$asOf") out.add(path);
+/** What an atom reads: fact paths, and the `let`s it uses (each shown by name, its paths not listed). */
+interface Reads {
+  paths: string[];
+  lets: Array<{ let: IrLetRef; node: CNode; pointers: string[] }>;
+}
+
+/**
+ * What `node` reads outside the quantifiers it contains (their bound names excluded): the fact
+ * paths, and the `let`s below it (`letOf` says which nodes are one) that are not constants, whose
+ * own paths count only as the facts they point at.
+ */
+export function collectReads(node: CNode, letOf: (n: CNode) => IrLetRef | null = () => null): Reads {
+  const paths = new Set<string>();
+  const lets: Reads["lets"] = [];
+  const visit = (n: CNode, inner: ReadonlySet<string>, top: boolean): void => {
+    if (n.isConst) return;
+    const l = top ? null : letOf(n);
+    if (l !== null) {
+      if (lets.some((x) => x.let.name === l.name)) return;
+      // A let reads no bound name of the rule: its paths are facts, `$p`, or bound inside it.
+      const own = collectReads(n).paths.filter((p) => !p.startsWith("$"));
+      lets.push({ let: l, node: n, pointers: own });
+      return;
     }
-    return;
-  }
-  if (n.quant) {
-    collect(n.quant.list, inner, out);
-    if (n.quant.bind !== null) collect(n.quant.body, new Set([...inner, n.quant.bind]), out);
-    for (const k of n.kids.slice(2)) collect(k, inner, out);
-    return;
-  }
-  for (const k of n.kids) collect(k, inner, out);
+    if (n.op === "var") {
+      const k = n.kids[0];
+      if (k && k.isConst && (typeof k.value === "string" || typeof k.value === "number") && k.value !== "") {
+        const path = String(k.value);
+        const first = path.split(".")[0] as string;
+        if (!inner.has(first) && first !== "$lex" && first !== "$asOf") paths.add(path);
+      }
+      return;
+    }
+    if (n.quant) {
+      visit(n.quant.list, inner, false);
+      if (n.quant.bind !== null) visit(n.quant.body, new Set([...inner, n.quant.bind]), false);
+      for (const k of n.kids.slice(2)) visit(k, inner, false);
+      return;
+    }
+    for (const k of n.kids) visit(k, inner, false);
+  };
+  visit(node, new Set(), true);
+  return { paths: [...paths], lets };
+}
+
+/** How a `let`'s value shows in `saw`: dates and date-times as the facts write them, else as is. */
+function showFor(type: string, zone: Zone): (v: JsonValue) => JsonValue {
+  if (type === "date")
+    return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? formatDate(v, zone) : v);
+  if (type === "datetime")
+    return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? formatRfc3339(v, zone) : v);
+  return (v) => v;
 }
 
 /** A fact path an atom reports, split and escaped once. */
@@ -74,6 +112,20 @@ interface AtomPlan {
   spans: Readonly<Record<string, IrSpan>>;
   text: string;
   paths: readonly PathInfo[];
+  /** The `let`s the atom uses: shown in `saw` by name, their facts' pointers in `facts`. */
+  lets: readonly LetInfo[];
+}
+
+/** A `let` an atom uses (see {@link AtomPlan}). */
+interface LetInfo {
+  name: string;
+  node: CNode;
+  /** Formats a value of the let's type for `saw` (dates as the facts write them). */
+  show: (v: JsonValue) => JsonValue;
+  /** The facts pointers of the paths it reads. */
+  pointers: readonly string[];
+  /** The key of its value in the decision's memo: the declaration's span. */
+  key: string;
 }
 
 function pathInfo(path: string): PathInfo {
@@ -107,6 +159,7 @@ export class Explainer {
    */
   constructor(
     private readonly spans: Readonly<Record<string, IrSpan>>,
+    private readonly zone: Zone,
     private readonly atom: AtomEvaluator,
     private readonly joins = false,
   ) {}
@@ -282,16 +335,59 @@ export class Explainer {
       // Paths come from the bundle; a `__proto__` path must still be a plain member.
       setField(saw, info.path, this.json(lookupSegments(d, e, info.segs, null)));
     }
+    const lets = plan.lets;
+    for (let i = 0; i < lets.length; i++) {
+      const l = lets[i] as LetInfo;
+      for (const ptr of l.pointers) if (!facts.includes(ptr)) facts.push(ptr);
+      const v = this.letValue(l, d, e);
+      if (v !== undefined) setField(saw, l.name, v);
+    }
     return new NewBecause(n.ptr, plan.text, this.json(v), saw, facts);
+  }
+
+  /**
+   * The value of a `let` in this decision (the same wherever it is used: a let reads no bound
+   * name), computed once; `undefined` when it cannot be computed (the atom may not have needed it).
+   */
+  private letValue(l: LetInfo, d: unknown, e: Env): JsonValue | undefined {
+    if (this.lets.has(l.key)) return this.lets.get(l.key);
+    let v: JsonValue | undefined;
+    try {
+      v = l.show(this.json(this.atom(l.node, d, e)));
+    } catch {
+      v = undefined;
+    }
+    this.lets.set(l.key, v);
+    return v;
   }
 
   /** The node's {@link AtomPlan}, made on first use. */
   private planOf(n: CNode): AtomPlan {
     const cached = n.atom as AtomPlan | null;
     if (cached !== null && cached.spans === this.spans) return cached;
-    const plan: AtomPlan = { spans: this.spans, text: this.text(n), paths: collectPaths(n).map(pathInfo) };
+    const reads = collectReads(n, (x) => this.letOf(x));
+    const plan: AtomPlan = {
+      spans: this.spans,
+      text: this.text(n),
+      paths: reads.paths.map(pathInfo),
+      lets: reads.lets.map(({ let: l, node, pointers }) => {
+        const span = this.spans[node.ptr] as IrSpan;
+        return {
+          name: l.name,
+          node,
+          show: showFor(l.type, this.zone),
+          pointers: pointers.flatMap((p) => pathInfo(p).absolute ?? []),
+          key: `${span.file}\0${span.start}`,
+        };
+      }),
+    };
     n.atom = plan;
     return plan;
+  }
+
+  /** The `let` node `n` is the value of, from the span table. */
+  private letOf(n: CNode): IrLetRef | null {
+    return Object.prototype.hasOwnProperty.call(this.spans, n.ptr) ? letOfSpan(this.spans[n.ptr]) : null;
   }
 
   /**
@@ -303,7 +399,11 @@ export class Explainer {
   /** Starts a decision (forgets the previous decision's copies). */
   begin(): void {
     if (this.memo.size > 0) this.memo = new Map();
+    if (this.lets.size > 0) this.lets = new Map();
   }
+
+  /** The values of the `let`s shown in the current decision, by {@link LetInfo.key}. */
+  private lets = new Map<string, JsonValue | undefined>();
 
   private json(v: unknown): JsonValue {
     if (v === null || typeof v !== "object") return toJsonValue(v);
