@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildBundle, findPolicyFiles } from "@norma/compiler";
 import { loadBundle } from "@norma/runtime";
-import { jsonDifferences, run } from "../src/commands/replay.js";
+import { isExplanationPointer, jsonDifferences, run } from "../src/commands/replay.js";
+import { captureOutput } from "./support/capture-output.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const POLICIES = join(REPO, "policies");
@@ -22,6 +23,8 @@ function storedDecision(name: string, asOf: string, evaluator: "fast" | "referen
   writeFileSync(file, JSON.stringify(r.decision));
   return { file, decision: r.decision, dir };
 }
+
+const out = captureOutput();
 
 describe("norma replay", () => {
   it("reproduces a stored decision from its facts and bundle, at its as-of instant", async () => {
@@ -53,6 +56,68 @@ describe("norma replay", () => {
     expect(await run(["--decision", edited, "--facts", example("clean-app"), "--policies", POLICIES])).toBe(
       1,
     );
+  });
+
+  it("says whether what was decided differs, or only its explanations (and what can explain that)", async () => {
+    const { file, decision, dir } = storedDecision("news-filing-pending-8-days", "2026-11-21T10:00:00+08:00");
+    const replay = async (d: unknown) => {
+      const f = join(dir, "d.json");
+      writeFileSync(f, JSON.stringify(d));
+      out.stdout = "";
+      const code = await run([
+        "--decision",
+        f,
+        "--facts",
+        example("news-filing-pending-8-days"),
+        "--policies",
+        POLICIES,
+      ]);
+      return { code, text: out.stdout };
+    };
+    expect(
+      await run([
+        "--decision",
+        file,
+        "--facts",
+        example("news-filing-pending-8-days"),
+        "--policies",
+        POLICIES,
+      ]),
+    ).toBe(0);
+    const at = decision.rules.findIndex((r) => r.because.length > 0);
+    const explained = structuredClone(decision);
+    explained.rules[at]!.because[0]!.value = "edited";
+    const a = await replay(explained);
+    expect(a.code).toBe(1);
+    expect(a.text).toContain(
+      `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at \`/rules/${at}/because/0/value\`: the bundle's span table`,
+    );
+    explained.engine = { ...explained.engine, version: "0.0.9" };
+    const b = await replay(explained);
+    expect(b.code).toBe(1);
+    expect(b.text).toContain(
+      "made by norma 0.0.9 and is replayed by norma 0.1.0, which explains differently",
+    );
+    // what was decided differs: only that is named, whatever the explanations say
+    const both = structuredClone(explained);
+    both.rules[at]!.status = both.rules[at]!.status === "fired" ? "not-applicable" : "fired";
+    const c = await replay(both);
+    expect(c.text).toContain(`not reproduced: the decision differs at \`/rules/${at}/status\`\n`);
+    // only the engine version differs: reproduced, and said
+    const d = await replay({ ...decision, engine: { ...decision.engine, version: "0.0.9" } });
+    expect(d.code).toBe(0);
+    expect(d.text).toContain("(made by norma 0.0.9, replayed by norma 0.1.0)");
+    expect(c.text).not.toContain("explanations differ");
+  });
+
+  it("tells explanation pointers from decided ones", () => {
+    expect(isExplanationPointer("/rules/3/because/0/saw/x")).toBe(true);
+    expect(isExplanationPointer("/rules/3/exception/because")).toBe(true);
+    expect(isExplanationPointer("/outcomes/0/evidence/1")).toBe(true);
+    expect(isExplanationPointer("/rules/3/status")).toBe(false);
+    expect(isExplanationPointer("/rules/3/exception/id")).toBe(false);
+    expect(isExplanationPointer("/outcomes/0/value")).toBe(false);
+    expect(isExplanationPointer("/rules/3/becausex")).toBe(false);
   });
 
   it("bad input exits 2", async () => {

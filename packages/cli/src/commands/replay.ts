@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseFactsJson } from "@norma/facts";
-import type { Decision } from "@norma/runtime";
+import { ENGINE_VERSION, type Decision } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
 import { fail, parseCommandArgs, readInput } from "../util.js";
 
@@ -37,6 +37,38 @@ export function jsonDifferences(
   }
   out.push(pointer || "/");
   return out;
+}
+
+/**
+ * Whether a pointer into a decision is inside an explanation (the atoms that decided a rule or its
+ * exception, an outcome's evidence) rather than what was decided (verdict, outcomes, statuses).
+ */
+export function isExplanationPointer(pointer: string): boolean {
+  return /^\/rules\/\d+\/(exception\/)?because(\/|$)|^\/outcomes\/\d+\/evidence(\/|$)/.test(pointer);
+}
+
+/**
+ * What differs between a stored decision and the one made again, said for an auditor; `null` when
+ * nothing does but the engine version (a newer engine that decides and explains the same).
+ */
+export function describeDifferences(stored: Decision, again: Decision): string | null {
+  const diff = jsonDifferences(stored, JSON.parse(JSON.stringify(again)), "", [], 1000);
+  const listed = (ps: string[]) =>
+    ps
+      .slice(0, 20)
+      .map((p) => `\`${p}\``)
+      .join(", ") + (ps.length > 20 ? ` and ${ps.length - 20} more` : "");
+  const decided = diff.filter((p) => !isExplanationPointer(p) && p !== "/engine/version");
+  if (decided.length > 0) return `the decision differs at ${listed(decided)}`;
+  const explanations = diff.filter(isExplanationPointer);
+  if (explanations.length === 0) return null;
+  // Only the explanations differ: what was decided stands; say what can explain it.
+  const made = stored.engine?.version;
+  const why =
+    made !== again.engine.version
+      ? `it was made by norma ${String(made)} and is replayed by norma ${again.engine.version}, which explains differently`
+      : "the bundle's span table (outside the bundle hash) or the stored explanations were changed";
+  return `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at ${listed(explanations)}: ${why}`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -107,12 +139,16 @@ export async function run(args: string[]): Promise<number> {
         `these are not the facts the decision was made from: ${again.decision.factsHash} ≠ ${stored.factsHash}`,
       );
     }
-    const diff = jsonDifferences(stored, JSON.parse(JSON.stringify(again.decision)));
-    if (diff.length > 0) problems.push(`the decision differs at ${diff.map((p) => `\`${p}\``).join(", ")}`);
+    const difference = describeDifferences(stored, again.decision);
+    if (difference !== null) problems.push(difference);
   }
   if (problems.length === 0) {
     process.stdout.write(
-      `reproduced: verdict ${stored.verdict} as of ${stored.asOf}, bundle ${stored.bundle}, facts ${stored.factsHash}\n`,
+      `reproduced: verdict ${stored.verdict} as of ${stored.asOf}, bundle ${stored.bundle}, facts ${stored.factsHash}${
+        stored.engine?.version === ENGINE_VERSION
+          ? ""
+          : ` (made by norma ${String(stored.engine?.version)}, replayed by norma ${ENGINE_VERSION})`
+      }\n`,
     );
     return 0;
   }
