@@ -8,7 +8,7 @@
  * without further checks.
  */
 import type * as A from "@norma/lang";
-import type { Diagnostic } from "@norma/lang";
+import { quoteString, type Diagnostic, type DiagnosticFix } from "@norma/lang";
 import {
   T,
   isNumeric,
@@ -283,9 +283,12 @@ class Checker {
           .filter((d): d is A.SourceDecl => d.kind === "SourceDecl")
           .map((d) => d.name.name),
       );
-      this.error("check/unknown-source", c.source.span, `citation of undeclared source \`${name}\``, {
-        help: s ? `did you mean \`${s}\`?` : `declare it: \`source ${name} file "…" sha256 "…"\``,
-      });
+      this.error(
+        "check/unknown-source",
+        c.source.span,
+        `citation of undeclared source \`${name}\``,
+        s ? didYouMean(s, c.source.span) : { help: `declare it: \`source ${name} file "…" sha256 "…"\`` },
+      );
     }
     if (c.line < 1) this.error("check/invalid-line", c.lineSpan, "line numbers start at 1");
     if (c.quote.value.trim() === "") {
@@ -303,7 +306,7 @@ class Checker {
           "check/unknown-norm",
           n.span,
           `\`${n.id}\` is not in the norm catalogue`,
-          s ? { help: `did you mean \`${s}\`?` } : {},
+          s ? didYouMean(s, n.span) : {},
         );
       }
     }
@@ -627,11 +630,14 @@ class Checker {
       ...(root.kind === "record" ? root.fields.keys() : []),
     ];
     const s = suggest(n, candidates);
-    this.error("check/unknown-field", e.span, `unknown name \`${n}\``, {
-      help: s
-        ? `did you mean \`${s}\`?`
-        : "names are facts fields, `let`s, `param`s, lexicons, bound variables or `as_of`",
-    });
+    this.error(
+      "check/unknown-field",
+      e.span,
+      `unknown name \`${n}\``,
+      s
+        ? didYouMean(s, e.span)
+        : { help: "names are facts fields, `let`s, `param`s, lexicons, bound variables or `as_of`" },
+    );
     return T.error;
   }
 
@@ -653,11 +659,9 @@ class Checker {
         "check/unknown-field",
         e.property.span,
         `\`${base ?? this.src(e.object)}\` has no field \`${prop}\``,
-        {
-          help: s
-            ? `did you mean \`${s}\`?`
-            : `its fields are ${[...obj.fields.keys()].map((k) => `\`${k}\``).join(", ")}`,
-        },
+        s
+          ? didYouMean(s, e.property.span)
+          : { help: `its fields are ${[...obj.fields.keys()].map((k) => `\`${k}\``).join(", ")}` },
       );
       return T.error;
     }
@@ -671,11 +675,14 @@ class Checker {
     const name = e.callee.name;
     if (!(BUILTINS as readonly string[]).includes(name)) {
       const s = suggest(name, BUILTINS);
-      this.error("check/unknown-function", e.callee.span, `unknown function \`${name}\``, {
-        help: s
-          ? `did you mean \`${s}\`?`
-          : `the functions are ${BUILTINS.map((b) => `\`${b}\``).join(", ")}`,
-      });
+      this.error(
+        "check/unknown-function",
+        e.callee.span,
+        `unknown function \`${name}\``,
+        s
+          ? didYouMean(s, e.callee.span)
+          : { help: `the functions are ${BUILTINS.map((b) => `\`${b}\``).join(", ")}` },
+      );
       for (const a of e.args) this.expr(a, env);
       return T.error;
     }
@@ -877,9 +884,14 @@ class Checker {
     if (lt.kind !== "string" || !lt.enum || lit.kind !== "StringLit") return;
     if (lt.enum.includes(lit.value)) return;
     const s = suggest(lit.value, lt.enum);
-    this.error("check/unknown-enum-value", lit.span, `\`${this.src(left)}\` is never \`${lit.value}\``, {
-      help: s ? `did you mean \`${s}\`?` : `its values are ${lt.enum.map((v) => `\`${v}\``).join(", ")}`,
-    });
+    this.error(
+      "check/unknown-enum-value",
+      lit.span,
+      `\`${this.src(left)}\` is never \`${lit.value}\``,
+      s
+        ? didYouMean(s, lit.span, quoteString(s))
+        : { help: `its values are ${lt.enum.map((v) => `\`${v}\``).join(", ")}` },
+    );
   }
 
   private test(e: A.TestExpr, env: Env): Type {
@@ -1192,30 +1204,39 @@ class Checker {
     this.warning("check/unused", span, message, { help: "remove it, or use it" });
   }
 
-  private error(
-    code: string,
-    span: A.Span,
-    message: string,
-    extra: { help?: string | undefined } = {},
-  ): void {
+  private error(code: string, span: A.Span, message: string, extra: DiagnosticExtra = {}): void {
     const d: Diagnostic = { code, severity: "error", message, span, file: this.ctx.file };
     if (extra.help) d.help = extra.help;
+    if (extra.fix) d.fix = extra.fix;
     this.diagnostics.push(d);
   }
 
-  private warning(
-    code: string,
-    span: A.Span,
-    message: string,
-    extra: { help?: string | undefined } = {},
-  ): void {
+  private warning(code: string, span: A.Span, message: string, extra: DiagnosticExtra = {}): void {
     const d: Diagnostic = { code, severity: "warning", message, span, file: this.ctx.file };
     if (extra.help) d.help = extra.help;
+    if (extra.fix) d.fix = extra.fix;
     this.diagnostics.push(d);
   }
 }
 
 // ------------------------------------------------------------ helpers
+
+/** What a diagnostic may carry besides its code, place and message. */
+interface DiagnosticExtra {
+  help?: string | undefined;
+  fix?: DiagnosticFix | undefined;
+}
+
+/**
+ * The "did you mean" of a misspelt name at `span`: the help text, and the fix that writes
+ * `text` (the suggestion as the policy spells it) there.
+ */
+function didYouMean(suggestion: string, span: A.Span, text = suggestion): DiagnosticExtra {
+  return {
+    help: `did you mean \`${suggestion}\`?`,
+    fix: { title: `change to \`${suggestion}\``, edits: [{ span, text }] },
+  };
+}
 
 function isComparison(op: A.BinaryOp): boolean {
   return op === "==" || op === "!=" || op === "<" || op === "<=" || op === ">" || op === ">=";

@@ -21,6 +21,14 @@ export interface Diagnostic {
   help?: string;
   /** Other places that explain this one (e.g. the earlier declaration of a duplicate). */
   related?: Array<{ message: string; span: Span; file: string }>;
+  /** A change that resolves it, for an editor's quick fix (the "did you mean" name, in place). */
+  fix?: DiagnosticFix;
+}
+
+/** Replacements of spans of the diagnostic's `file` (non-overlapping), titled for a person. */
+export interface DiagnosticFix {
+  title: string;
+  edits: Array<{ span: Span; text: string }>;
 }
 
 /** What every phase returns: a value (possibly partial) and the diagnostics found on the way. */

@@ -5,6 +5,7 @@
 export type * from "./ast.js";
 export * from "./diagnostics.js";
 export { SourceText } from "./source-text.js";
+export { quoteString } from "./literals.js";
 export { tokenize, type LexResult } from "./lexer.js";
 export { parsePolicy, MAX_BRACKET_DEPTH } from "./parse-policy.js";
 export {

@@ -170,6 +170,11 @@ export interface DiagnosticJson {
   endLine: number;
   endColumn: number;
   help: string | null;
+  /** The quick fix (see `Diagnostic.fix`), its edits placed like the diagnostic (1-based). */
+  fix: {
+    title: string;
+    edits: Array<{ line: number; column: number; endLine: number; endColumn: number; text: string }>;
+  } | null;
 }
 
 /**
@@ -186,18 +191,24 @@ export function formatDiagnosticsJson(
   else for (const s of sources as Iterable<SourceText>) byFile.set(s.file, s);
   return diagnostics.map((d) => {
     const source = byFile.get(d.file);
-    const from = source ? source.position(d.span.start) : { line: 0, column: 0 };
-    const to = source ? source.position(Math.max(d.span.start, d.span.end)) : { line: 0, column: 0 };
+    const at = (start: number, end: number) => {
+      const from = source ? source.position(start) : { line: 0, column: 0 };
+      const to = source ? source.position(Math.max(start, end)) : { line: 0, column: 0 };
+      return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    };
     return {
       code: d.code,
       severity: d.severity,
       message: d.message,
       file: d.file,
-      line: from.line,
-      column: from.column,
-      endLine: to.line,
-      endColumn: to.column,
+      ...at(d.span.start, d.span.end),
       help: d.help ?? null,
+      fix: d.fix
+        ? {
+            title: d.fix.title,
+            edits: d.fix.edits.map((e) => ({ ...at(e.span.start, e.span.end), text: e.text })),
+          }
+        : null,
     };
   });
 }

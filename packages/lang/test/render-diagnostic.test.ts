@@ -158,6 +158,7 @@ describe("formatDiagnosticsJson", () => {
         endLine: 2,
         endColumn: 11,
         help: "h",
+        fix: null,
       },
       {
         code: "parse/x",
@@ -169,8 +170,28 @@ describe("formatDiagnosticsJson", () => {
         endLine: 0,
         endColumn: 0,
         help: null,
+        fix: null,
       },
     ]);
+  });
+
+  test("a quick fix's edits are placed like the diagnostic", () => {
+    const text = "policy 报备.x\nlet 类目 = 😀 + lenght(x)\n";
+    const start = text.indexOf("lenght");
+    const span = { start, end: start + 6 };
+    const [d] = formatDiagnosticsJson(
+      [
+        {
+          ...diag(start, start + 6),
+          fix: { title: "change to `length`", edits: [{ span, text: "length" }] },
+        },
+      ],
+      [new SourceText("f.norma", text)],
+    );
+    expect(d!.fix).toEqual({
+      title: "change to `length`",
+      edits: [{ line: 2, column: 14, endLine: 2, endColumn: 20, text: "length" }],
+    });
   });
 
   test("accepts a list of sources", () => {

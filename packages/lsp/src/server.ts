@@ -1,25 +1,67 @@
 /**
- * The Norma language server (LSP over stdio): diagnostics as you type, hover with types and
- * facts-field descriptions, completion of facts fields after `.`, and document formatting.
- * Started by `norma lsp`; editors (the VS Code extension in `editors/vscode`) launch it.
+ * The Norma language server (LSP over stdio): diagnostics as you type (citations verified when
+ * given the sources directory) with quick fixes, hover with types, facts-field descriptions and
+ * cited lines, go to definition, the outline, completion of facts fields after `.`, and document
+ * formatting. Started by `norma lsp`; editors (the VS Code extension in `editors/vscode`) launch it.
  */
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  CodeActionKind,
   CompletionItemKind,
   DiagnosticSeverity,
   MarkupKind,
   ProposedFeatures,
+  SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
   type Connection,
+  type DocumentSymbol,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { analyze, completeAt, formatDocument, hoverAt, type Analysis } from "./analysis.js";
+import {
+  analyze,
+  codeActionsAt,
+  completeAt,
+  definitionAt,
+  formatDocument,
+  hoverAt,
+  outlineOf,
+  type Analysis,
+  type OutlineSymbol,
+} from "./analysis.js";
+
+/** Options of {@link startLanguageServer}. */
+export interface LanguageServerOptions {
+  /** The directory of the cited source documents (`norma lsp --sources DIR`). */
+  sourcesDir?: string | null;
+}
+
+const SYMBOL_KINDS: Readonly<Record<string, SymbolKind>> = {
+  policy: SymbolKind.Module,
+  source: SymbolKind.File,
+  lexicon: SymbolKind.Array,
+  param: SymbolKind.Constant,
+  let: SymbolKind.Variable,
+  rule: SymbolKind.Function,
+  exception: SymbolKind.Event,
+};
+
+function documentSymbol(s: OutlineSymbol): DocumentSymbol {
+  return {
+    name: s.name,
+    detail: s.detail,
+    kind: SYMBOL_KINDS[s.kind] ?? SymbolKind.Object,
+    range: s.range,
+    selectionRange: s.selectionRange,
+    children: s.children.map(documentSymbol),
+  };
+}
 
 /** Starts the server on a connection (stdio by default) and returns it. */
 export function startLanguageServer(
   connection: Connection = createConnection(ProposedFeatures.all),
+  options: LanguageServerOptions = {},
 ): Connection {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
@@ -29,6 +71,9 @@ export function startLanguageServer(
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Full,
       hoverProvider: true,
+      definitionProvider: true,
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       documentFormattingProvider: true,
       completionProvider: { triggerCharacters: ["."] },
     },
@@ -38,7 +83,7 @@ export function startLanguageServer(
   const refresh = (doc: TextDocument) => {
     let analysis: Analysis;
     try {
-      analysis = analyze(pathOf(doc.uri), doc.getText());
+      analysis = analyze(pathOf(doc.uri), doc.getText(), { sourcesDir: options.sourcesDir ?? null });
     } catch (e) {
       connection.console.error(`norma: internal error while checking ${doc.uri}: ${(e as Error).message}`);
       return;
@@ -69,6 +114,33 @@ export function startLanguageServer(
     return hover
       ? { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range }
       : null;
+  });
+
+  connection.onDefinition((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    const place = analysis ? definitionAt(analysis, params.position) : null;
+    if (!place) return null;
+    const uri = place.file === analysis!.file ? params.textDocument.uri : pathToFileURL(place.file).href;
+    return { uri, range: place.range };
+  });
+
+  connection.onDocumentSymbol((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    return analysis ? outlineOf(analysis).map(documentSymbol) : [];
+  });
+
+  connection.onCodeAction((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    if (!analysis) return [];
+    return codeActionsAt(analysis, params.range).map((a) => ({
+      title: a.title,
+      kind: CodeActionKind.QuickFix,
+      isPreferred: true,
+      diagnostics: params.context.diagnostics.filter(
+        (d) => d.code === a.diagnostic.code && d.range.start.line === a.diagnostic.range.start.line,
+      ),
+      edit: { changes: { [params.textDocument.uri]: a.edits } },
+    }));
   });
 
   connection.onCompletion((params) => {

@@ -372,7 +372,9 @@ class BundleEngine implements Engine {
     this.jl = referenceJsonLogic(this.zone);
     const spans = b.spans ?? {};
     this.fastExplainer = new Explainer(spans, this.zone, (n, d, e) => n.fn(d, e), true);
-    this.referenceExplainer = new Explainer(spans, this.zone, (n, d, e) => this.jl.apply(n.logic, materialize(d, e)));
+    this.referenceExplainer = new Explainer(spans, this.zone, (n, d, e) =>
+      this.jl.apply(n.logic, materialize(d, e)),
+    );
     this.params = this.buildParams(b, diagnostics);
     this.rules = b.rules.map((r, i) => this.compileRule(r, `/rules/${i}`));
     this.lean = this.rules.map((r) => this.leanRule(r));
