@@ -4,3 +4,4 @@
  * document as the library.
  */
 export { createDecisionServer, handleRequest, type ServerOptions } from "./server.js";
+export { DecisionService, type ReloadStatus } from "./service.js";

@@ -8,6 +8,11 @@
  *   422 with `{error: {kind: "invalid-facts", errors}}` (JSON pointers under `/facts`);
  * - `POST /v1/decide/batch` with `{documents: [facts…], asOf?, explain?}` → 200 with `{results}`,
  *   one per document in order, each `{decision}` or `{errors}`: one bad document never fails the rest.
+ * - `GET /metrics` → the Prometheus text format: requests by route and status, their latency,
+ *   decisions by verdict, refused documents, reloads, the bundle served, the process's own metrics.
+ *
+ * The engine is a {@link DecisionService}'s: a reload replaces it between requests (`norma serve`
+ * reloads on SIGHUP, or on a change with `--watch`), and `/healthz` says how the last one went.
  *
  * Bad requests never crash the process: unparsable JSON is 400 with line and column, an oversized
  * body 413, a wrong method 405, an unknown route 404, a wrong content type 415. The body is parsed
@@ -16,6 +21,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { parseFactsJson } from "@norma/facts";
 import { EVALUATORS, type Bundle, type DecideOptions, type Engine } from "@norma/runtime";
+import { DecisionService } from "./service.js";
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes (default 5 MiB). */
@@ -78,25 +84,48 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Answers one request; pure apart from the engine, so tests can call it without sockets. */
-export function handleRequest(engine: Engine, req: RequestLike, options: ServerOptions = {}): Reply {
+/** The routes and their methods (`/metrics` is answered by the server: its text comes asynchronously). */
+const ROUTES: Readonly<Record<string, string>> = {
+  "/healthz": "GET",
+  "/metrics": "GET",
+  "/v1/bundle": "GET",
+  "/v1/decide": "POST",
+  "/v1/decide/batch": "POST",
+};
+
+/** The route of a request path (`null`: none), as metrics label it. */
+function routeOf(path: string): string | null {
+  const route = path.split("?")[0] ?? "";
+  return Object.prototype.hasOwnProperty.call(ROUTES, route) ? route : null;
+}
+
+/**
+ * Answers one request; pure apart from the engine (a service's counts its decisions, and its
+ * `/healthz` tells the last reload), so tests can call it without sockets.
+ */
+export function handleRequest(
+  target: Engine | DecisionService,
+  req: RequestLike,
+  options: ServerOptions = {},
+): Reply {
+  const service = target instanceof DecisionService ? target : null;
+  const engine = service ? service.engine : (target as Engine);
   const route = req.path.split("?")[0] ?? "";
-  const routes: Record<string, string> = {
-    "/healthz": "GET",
-    "/v1/bundle": "GET",
-    "/v1/decide": "POST",
-    "/v1/decide/batch": "POST",
-  };
-  const method = routes[route];
+  const method = routeOf(route) === null ? undefined : ROUTES[route];
   if (!method)
     return error(404, "not-found", `no route \`${route}\``, {
-      help: "routes: GET /healthz, GET /v1/bundle, POST /v1/decide, POST /v1/decide/batch",
+      help: "routes: GET /healthz, GET /metrics, GET /v1/bundle, POST /v1/decide, POST /v1/decide/batch",
     });
   if (req.method !== method)
     return error(405, "method-not-allowed", `\`${route}\` takes ${method}, not ${req.method}`);
-  if (route === "/healthz") return { status: 200, body: { ok: true, bundle: engine.hash } };
+  if (route === "/healthz") {
+    const reload = service?.lastReload ?? null;
+    return { status: 200, body: { ok: true, bundle: engine.hash, ...(reload ? { reload } : {}) } };
+  }
+  if (route === "/metrics")
+    return error(501, "not-implemented", "metrics are served by the HTTP server (createDecisionServer)");
   if (route === "/v1/bundle") {
-    const b = options.bundle;
+    const b = service?.bundle ?? options.bundle;
     return {
       status: 200,
       body: {
@@ -141,6 +170,8 @@ export function handleRequest(engine: Engine, req: RequestLike, options: ServerO
     const opts = readOptions(body, "");
     if ("status" in opts) return opts as Reply;
     const result = engine.decide(body.facts, opts);
+    if (result.ok) service?.observeDecision(result.decision.verdict);
+    else service?.observeRefused();
     if (!result.ok) {
       return error(422, "invalid-facts", "the facts are invalid, so no decision was made", {
         errors: result.errors.map((e) => ({
@@ -166,6 +197,8 @@ export function handleRequest(engine: Engine, req: RequestLike, options: ServerO
   if ("status" in opts) return opts as Reply;
   const results = docs.map((facts, i) => {
     const r = engine.decide(facts, opts);
+    if (r.ok) service?.observeDecision(r.decision.verdict);
+    else service?.observeRefused();
     return r.ok
       ? { decision: r.decision }
       : { errors: r.errors.map((e) => ({ ...e, pointer: `/documents/${i}${e.pointer}` })) };
@@ -173,19 +206,24 @@ export function handleRequest(engine: Engine, req: RequestLike, options: ServerO
   return { status: 200, body: { results } };
 }
 
-/** Creates (does not start) the HTTP server for an engine. */
-export function createDecisionServer(engine: Engine, options: ServerOptions = {}): Server {
+/**
+ * Creates (does not start) the HTTP server for an engine, or for a service whose engine a reload
+ * may replace (an engine gets a service of its own, with `options.bundle`).
+ */
+export function createDecisionServer(target: Engine | DecisionService, options: ServerOptions = {}): Server {
+  const service = target instanceof DecisionService ? target : new DecisionService(target, options.bundle);
   const maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const send = (reply: Reply) => {
+    let started = 0;
+    const route = routeOf(req.url ?? "/") ?? "other";
+    const write = (status: number, contentType: string, text: string) => {
       if (res.headersSent) return;
-      const text = JSON.stringify(reply.body);
-      res.writeHead(reply.status, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": Buffer.byteLength(text),
-      });
+      res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
       res.end(text);
+      service.observeRequest(route, status, started === 0 ? 0 : (performance.now() - started) / 1000);
     };
+    const send = (reply: Reply) =>
+      write(reply.status, "application/json; charset=utf-8", JSON.stringify(reply.body));
     const chunks: Buffer[] = [];
     let size = 0;
     let aborted = false;
@@ -205,10 +243,19 @@ export function createDecisionServer(engine: Engine, options: ServerOptions = {}
     });
     req.on("end", () => {
       if (aborted) return;
+      started = performance.now();
+      if (route === "/metrics" && req.method === "GET") {
+        service.metrics().then(
+          (m) => write(200, m.contentType, m.text),
+          (e: unknown) =>
+            send(error(500, "internal", "the metrics could not be collected", { detail: String(e) })),
+        );
+        return;
+      }
       let reply: Reply;
       try {
         reply = handleRequest(
-          engine,
+          service,
           {
             method: req.method ?? "GET",
             path: req.url ?? "/",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundle, findPolicyFiles } from "@norma/compiler";
 import { loadBundle, type Bundle, type Engine } from "@norma/runtime";
-import { createDecisionServer, handleRequest } from "../src/index.js";
+import { createDecisionServer, DecisionService, handleRequest } from "../src/index.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const example = (name: string) =>
@@ -100,6 +100,89 @@ describe("the HTTP decision service", () => {
     expect(deep.status).toBe(400);
     const health = await fetch(base + "/healthz");
     expect(await health.json()).toEqual({ ok: true, bundle: engine.hash });
+  });
+
+  it("exposes Prometheus metrics: requests by route and status, latency, decisions by verdict, refusals", async () => {
+    const counter = (text: string, line: string) => {
+      const m = new RegExp(`^${line.replace(/[{}".*+?()[\]\\/]/g, "\\$&")} (\\d+)$`, "m").exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    const before = await (await fetch(base + "/metrics")).text();
+    const facts = example("clean-app");
+    await post("/v1/decide", JSON.stringify({ facts, asOf: "2026-11-21" }));
+    await post(
+      "/v1/decide/batch",
+      JSON.stringify({ documents: [facts, { nickname: 3 }], asOf: "2026-11-21" }),
+    );
+    await fetch(base + "/nope/" + "x".repeat(50));
+    const res = await fetch(base + "/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    const delta = (line: string) => counter(text, line) - counter(before, line);
+    expect(delta('norma_decisions_total{verdict="pass"}')).toBe(2);
+    expect(delta("norma_refused_documents_total")).toBe(1);
+    expect(delta('norma_http_requests_total{route="/v1/decide",status="200"}')).toBe(1);
+    expect(delta('norma_http_requests_total{route="/v1/decide/batch",status="200"}')).toBe(1);
+    // an unknown path is one label, whatever it is (no unbounded label values)
+    expect(delta('norma_http_requests_total{route="other",status="404"}')).toBe(1);
+    expect(text).not.toContain("xxxxx");
+    expect(delta('norma_http_request_duration_seconds_count{route="/v1/decide"}')).toBe(1);
+    expect(text).toContain('norma_http_request_duration_seconds_bucket{le="0.0001",route="/v1/decide"}');
+    expect(text).toContain(`norma_bundle_info{bundle="${engine.hash}"} 1`);
+    expect(text).toMatch(/^norma_process_resident_memory_bytes \d+/m);
+  });
+
+  it("a reload replaces the engine between requests; a failed one keeps it, and both are reported", async () => {
+    const small = { ...bundle, rules: bundle.rules.filter((r) => r.policy === "nickname.nickname") };
+    const { hashBundle } = await import("@norma/runtime");
+    const { hash: _, spans, ...body } = small;
+    const other = { ...body, hash: hashBundle(body), spans } as Bundle;
+    const loaded = loadBundle(other);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const service = new DecisionService(engine, bundle);
+    const server = createDecisionServer(service);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const decide = async () =>
+        (await (
+          await fetch(url + "/v1/decide", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              facts: example("misleading-nickname"),
+              asOf: "2026-11-21",
+              explain: false,
+            }),
+          })
+        ).json()) as { bundle: string; rules: unknown[] };
+      expect((await decide()).rules).toHaveLength(bundle.rules.length);
+      expect(await (await fetch(url + "/healthz")).json()).toEqual({ ok: true, bundle: engine.hash });
+      service.replace(loaded.value, other);
+      const after = await decide();
+      expect(after.bundle).toBe(other.hash);
+      expect(after.rules).toHaveLength(other.rules.length);
+      expect(await (await fetch(url + "/healthz")).json()).toMatchObject({
+        bundle: other.hash,
+        reload: { ok: true, bundle: other.hash },
+      });
+      const described = (await (await fetch(url + "/v1/bundle")).json()) as { rules: unknown[] };
+      expect(described.rules).toHaveLength(other.rules.length);
+      service.reloadFailed("the policies do not build");
+      expect((await decide()).bundle).toBe(other.hash);
+      expect(await (await fetch(url + "/healthz")).json()).toMatchObject({
+        bundle: other.hash,
+        reload: { ok: false, bundle: other.hash, message: "the policies do not build" },
+      });
+      const metrics = await (await fetch(url + "/metrics")).text();
+      expect(metrics).toContain('norma_reloads_total{result="ok"} 1');
+      expect(metrics).toContain('norma_reloads_total{result="failed"} 1');
+      expect(metrics).toContain(`norma_bundle_info{bundle="${other.hash}"} 1`);
+      expect(metrics).not.toContain(`norma_bundle_info{bundle="${engine.hash}"}`);
+    } finally {
+      await new Promise((r) => server.close(() => r(null)));
+    }
   });
 
   it("describes the loaded bundle", () => {
