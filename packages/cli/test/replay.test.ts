@@ -59,7 +59,7 @@ describe("norma replay", () => {
   });
 
   it("says whether what was decided differs, or only its explanations (and what can explain that)", async () => {
-    const { file, decision, dir } = storedDecision("news-filing-pending-8-days", "2026-11-21T10:00:00+08:00");
+    const { decision, dir } = storedDecision("news-filing-pending-8-days", "2026-11-21T10:00:00+08:00");
     const replay = async (d: unknown) => {
       const f = join(dir, "d.json");
       writeFileSync(f, JSON.stringify(d));
@@ -74,16 +74,7 @@ describe("norma replay", () => {
       ]);
       return { code, text: out.stdout };
     };
-    expect(
-      await run([
-        "--decision",
-        file,
-        "--facts",
-        example("news-filing-pending-8-days"),
-        "--policies",
-        POLICIES,
-      ]),
-    ).toBe(0);
+    expect((await replay(decision)).code).toBe(0);
     const at = decision.rules.findIndex((r) => r.because.length > 0);
     const explained = structuredClone(decision);
     explained.rules[at]!.because[0]!.value = "edited";
