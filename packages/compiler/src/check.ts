@@ -1205,14 +1205,21 @@ class Checker {
   }
 
   private error(code: string, span: A.Span, message: string, extra: DiagnosticExtra = {}): void {
-    const d: Diagnostic = { code, severity: "error", message, span, file: this.ctx.file };
-    if (extra.help) d.help = extra.help;
-    if (extra.fix) d.fix = extra.fix;
-    this.diagnostics.push(d);
+    this.report("error", code, span, message, extra);
   }
 
   private warning(code: string, span: A.Span, message: string, extra: DiagnosticExtra = {}): void {
-    const d: Diagnostic = { code, severity: "warning", message, span, file: this.ctx.file };
+    this.report("warning", code, span, message, extra);
+  }
+
+  private report(
+    severity: Diagnostic["severity"],
+    code: string,
+    span: A.Span,
+    message: string,
+    extra: DiagnosticExtra,
+  ): void {
+    const d: Diagnostic = { code, severity, message, span, file: this.ctx.file };
     if (extra.help) d.help = extra.help;
     if (extra.fix) d.fix = extra.fix;
     this.diagnostics.push(d);

@@ -8,11 +8,12 @@
  * Everything here is a pure function of the file's path and text (plus the files around it:
  * `norms.yaml`, lexicons), so it is tested without an editor.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import {
   buildBundle,
+  checkQuote,
   findPoliciesRoot,
+  readSource,
   pathOf,
   showType,
   type CheckedPolicy,
@@ -81,6 +82,10 @@ export class LineIndex {
     }
     return { line: lo, character: o - this.starts[lo]! };
   }
+  /** The range of a span of the text. */
+  range(span: { start: number; end: number }): Range {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
   offset(p: Position): number {
     const start = this.starts[Math.max(0, Math.min(p.line, this.starts.length - 1))]!;
     return Math.min(this.text.length, start + Math.max(0, p.character));
@@ -100,10 +105,6 @@ export function analyze(path: string, text: string, options: AnalyzeOptions = {}
   const index = new LineIndex(text);
   const own = value.checked[0] ?? null;
   const shown = own?.file ?? [...value.sources.keys()][0];
-  const range = (span: A.Span): Range => ({
-    start: index.position(span.start),
-    end: index.position(span.end),
-  });
   return {
     text,
     file,
@@ -113,10 +114,7 @@ export function analyze(path: string, text: string, options: AnalyzeOptions = {}
       .filter((d) => d.file === shown || resolve(d.file) === file)
       .map((d) => {
         const out: EditorDiagnostic = {
-          range: {
-            start: index.position(d.span.start),
-            end: index.position(Math.max(d.span.end, d.span.start + 1)),
-          },
+          range: index.range({ start: d.span.start, end: Math.max(d.span.end, d.span.start + 1) }),
           severity: d.severity,
           code: d.code,
           message: d.help ? `${d.message}\nhelp: ${d.help}` : d.message,
@@ -124,7 +122,7 @@ export function analyze(path: string, text: string, options: AnalyzeOptions = {}
         if (d.fix) {
           out.fix = {
             title: d.fix.title,
-            edits: d.fix.edits.map((e) => ({ range: range(e.span), newText: e.text })),
+            edits: d.fix.edits.map((e) => ({ range: index.range(e.span), newText: e.text })),
           };
         }
         return out;
@@ -205,7 +203,7 @@ export function hoverAt(analysis: Analysis, position: Position): { markdown: str
     if (node.kind !== "NameRef" && node.kind !== "MemberExpr" && node.kind !== "CallExpr") continue;
     const expr = node as A.Expr;
     const type: Type | undefined = checked.types.get(expr);
-    const range = { start: index.position(node.span.start), end: index.position(node.span.end) };
+    const range = index.range(node.span);
     const code = analysis.text.slice(node.span.start, node.span.end);
     const lines = [`\`${code}\`: \`${type ? showType(type) : "?"}\``];
     const sp = schemaPath(expr, chain.slice(0, i), checked);
@@ -282,18 +280,6 @@ function sourceFile(analysis: Analysis, id: string): string | null {
   return join(analysis.sourcesDir, decl.location.file.value);
 }
 
-/** Line `line` (1-based) of a text file, or null when the file or the line is missing. */
-function lineOf(file: string, line: number): string | null {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-  const lines = text.split(/\r?\n/);
-  return line >= 1 && line <= lines.length ? lines[line - 1]! : null;
-}
-
 /**
  * Where the name or reference at a position is defined: a `let`, `param` or lexicon name → its
  * declaration; a quantifier variable → where the quantifier binds it; a citation's source id →
@@ -304,10 +290,7 @@ export function definitionAt(analysis: Analysis, position: Position): Place | nu
   const checked = analysis.checked;
   if (!checked) return null;
   const index = new LineIndex(analysis.text);
-  const here = (span: A.Span): Place => ({
-    file: analysis.file,
-    range: { start: index.position(span.start), end: index.position(span.end) },
-  });
+  const here = (span: A.Span): Place => ({ file: analysis.file, range: index.range(span) });
   const top = (file: string, line = 0): Place => ({
     file,
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
@@ -344,13 +327,16 @@ export function definitionAt(analysis: Analysis, position: Position): Place | nu
   return null;
 }
 
-/** The text of a cited line for a hover: around the quote when it is long. */
+/** The text of a cited line for a hover (around the quote when it is long), and whether the quote is on it. */
 function citedLineMarkdown(analysis: Analysis, c: A.Citation): string | null {
   const file = sourceFile(analysis, c.source.name);
   if (file === null) return null;
-  const line = lineOf(file, c.line);
   const head = `**${c.source.name}:${c.line}**`;
-  if (line === null) return `${head}: the source document has no line ${c.line}`;
+  const source = readSource(dirname(file), basename(file));
+  if (source === null) return `${head}: the source document \`${file}\` cannot be read`;
+  const check = checkQuote(source, c.line, c.quote.value);
+  const line = source.lines[c.line - 1];
+  if (line === undefined || c.line < 1) return `${head}: the source document has no line ${c.line}`;
   const at = line.indexOf(c.quote.value);
   const WINDOW = 160;
   let shown = line;
@@ -359,7 +345,9 @@ function citedLineMarkdown(analysis: Analysis, c: A.Citation): string | null {
     const to = Math.min(line.length, (at < 0 ? 0 : at + c.quote.value.length) + WINDOW);
     shown = `${from > 0 ? "…" : ""}${line.slice(from, to)}${to < line.length ? "…" : ""}`;
   }
-  const found = at >= 0 ? "the quote is on this line" : "the quote is **not** on this line";
+  const found = check.ok
+    ? "the quote is on this line"
+    : `the quote is **not** on this line${check.foundOnLine === null ? "" : ` (it is on line ${check.foundOnLine})`}`;
   return `${head} (${found})\n\n> ${shown}`;
 }
 
@@ -372,9 +360,7 @@ function citationHover(
   const c = [...chain].reverse().find((n) => n.kind === "Citation") as A.Citation | undefined;
   if (!c) return null;
   const markdown = citedLineMarkdown(analysis, c);
-  return markdown === null
-    ? null
-    : { markdown, range: { start: index.position(c.span.start), end: index.position(c.span.end) } };
+  return markdown === null ? null : { markdown, range: index.range(c.span) };
 }
 
 /** One entry of the outline. */
@@ -393,10 +379,6 @@ export function outlineOf(analysis: Analysis): OutlineSymbol[] {
   const ast = analysis.checked?.ast ?? lang.parsePolicy(analysis.text, analysis.file).value;
   if (!ast) return [];
   const index = new LineIndex(analysis.text);
-  const range = (span: A.Span): Range => ({
-    start: index.position(span.start),
-    end: index.position(span.end),
-  });
   const sym = (
     name: string,
     kind: string,
@@ -408,8 +390,8 @@ export function outlineOf(analysis: Analysis): OutlineSymbol[] {
     name,
     kind,
     detail,
-    range: range(span),
-    selectionRange: range(sel),
+    range: index.range(span),
+    selectionRange: index.range(sel),
     children,
   });
   const children = ast.declarations.map((d): OutlineSymbol => {

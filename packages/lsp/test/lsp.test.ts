@@ -123,7 +123,9 @@ describe("language server analyses", () => {
     expect(h?.markdown).toContain("在小程序涉及报备类目的版本首次提审时");
     const moved = TEXT.replace("cite FIL:25", "cite FIL:26");
     const b = analyze(FILE, moved, { sourcesDir: SEEDS });
-    expect(hoverAt(b, at(moved, "cite FIL:26", 2))?.markdown).toContain("the quote is **not** on this line");
+    expect(hoverAt(b, at(moved, "cite FIL:26", 2))?.markdown).toContain(
+      "the quote is **not** on this line (it is on line 25)",
+    );
     // and the check, given the sources, reports it as you type
     expect(b.diagnostics.map((d) => d.code)).toContain("check/quote-not-found");
     expect(hoverAt(analyze(FILE, TEXT), at(TEXT, "cite FIL:25", 2))).toBeNull();

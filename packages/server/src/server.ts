@@ -111,7 +111,7 @@ export function handleRequest(
   const service = target instanceof DecisionService ? target : null;
   const engine = service ? service.engine : (target as Engine);
   const route = req.path.split("?")[0] ?? "";
-  const method = routeOf(route) === null ? undefined : ROUTES[route];
+  const method = routeOf(route) !== null ? ROUTES[route] : undefined;
   if (!method)
     return error(404, "not-found", `no route \`${route}\``, {
       help: "routes: GET /healthz, GET /metrics, GET /v1/bundle, POST /v1/decide, POST /v1/decide/batch",

@@ -20,9 +20,9 @@ import type { Because, JsonValue } from "../decision.js";
 import type { IrLetRef, IrSpan } from "../ir.js";
 import { type CNode, type Env, type Frame, lookupSegments } from "../fast/compile.js";
 import { truthy } from "../fast/std-ops.js";
+import { formatDate, formatRfc3339, type Zone } from "../value/time.js";
 import { setField, toJsonValue } from "./json-value.js";
 import { NewBecause } from "./records.js";
-import { formatDate, formatRfc3339, type Zone } from "../value/time.js";
 import { renderLogic } from "./render-logic.js";
 
 /** Lists longer than this are explained by the quantifier as a whole when every element decided. */
@@ -43,7 +43,8 @@ export function letOfSpan(span: unknown): IrLetRef | null {
 /** What an atom reads: fact paths, and the `let`s it uses (each shown by name, its paths not listed). */
 interface Reads {
   paths: string[];
-  lets: Array<{ let: IrLetRef; node: CNode; pointers: string[] }>;
+  /** Each let once, with the fact paths it reads itself. */
+  lets: Array<{ let: IrLetRef; node: CNode; paths: string[] }>;
 }
 
 /**
@@ -60,8 +61,7 @@ export function collectReads(node: CNode, letOf: (n: CNode) => IrLetRef | null =
     if (l !== null) {
       if (lets.some((x) => x.let.name === l.name)) return;
       // A let reads no bound name of the rule: its paths are facts, `$p`, or bound inside it.
-      const own = collectReads(n).paths.filter((p) => !p.startsWith("$"));
-      lets.push({ let: l, node: n, pointers: own });
+      lets.push({ let: l, node: n, paths: collectReads(n).paths.filter((p) => !p.startsWith("$")) });
       return;
     }
     if (n.op === "var") {
@@ -370,13 +370,13 @@ export class Explainer {
       spans: this.spans,
       text: this.text(n),
       paths: reads.paths.map(pathInfo),
-      lets: reads.lets.map(({ let: l, node, pointers }) => {
+      lets: reads.lets.map(({ let: l, node, paths }) => {
         const span = this.spans[node.ptr] as IrSpan;
         return {
           name: l.name,
           node,
           show: showFor(l.type, this.zone),
-          pointers: pointers.flatMap((p) => pathInfo(p).absolute ?? []),
+          pointers: paths.flatMap((p) => pathInfo(p).absolute ?? []),
           key: `${span.file}\0${span.start}`,
         };
       }),
