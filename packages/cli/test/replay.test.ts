@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,7 +81,12 @@ describe("norma replay", () => {
     const a = await replay(explained);
     expect(a.code).toBe(1);
     expect(a.text).toContain(
-      `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at \`/rules/${at}/because/0/value\`: the bundle's span table`,
+      `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at \`/rules/${at}/because/0/value\`: the engine version and the span table (${decision.spans}) are the ones recorded, so the stored explanations were changed after the decision was made`,
+    );
+    // a decision stored before decisions recorded their span table: either cause is possible
+    const { spans: _s, ...older } = explained;
+    expect((await replay(older)).text).toContain(
+      `\`/rules/${at}/because/0/value\`: the bundle's span table (outside the bundle hash) or the stored explanations were changed`,
     );
     explained.engine = { ...explained.engine, version: "0.0.9" };
     const b = await replay(explained);
@@ -99,6 +104,36 @@ describe("norma replay", () => {
     expect(d.code).toBe(0);
     expect(d.text).toContain("(made by norma 0.0.9, replayed by norma 0.1.0)");
     expect(c.text).not.toContain("explanations differ");
+  });
+
+  it("tells a changed span table (same bundle hash) from changed explanations", async () => {
+    const name = "news-filing-pending-8-days";
+    const { file, decision } = storedDecision(name, "2026-11-21T10:00:00+08:00");
+    expect(decision.spans).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const replayWith = async (edit: (text: string) => string) => {
+      const copy = mkdtempSync(join(tmpdir(), "norma-replay-policies-"));
+      cpSync(POLICIES, copy, { recursive: true });
+      const review = join(copy, "filing/review.norma");
+      writeFileSync(review, edit(readFileSync(review, "utf8")));
+      out.stdout = "";
+      const code = await run(["--decision", file, "--facts", example(name), "--policies", copy]);
+      return { code, text: out.stdout };
+    };
+    // a comment moves every span of the file: the same IR, the same explanations
+    const moved = await replayWith((t) => `# a comment\n${t}`);
+    expect(moved.code).toBe(0);
+    expect(moved.text).toMatch(
+      /^reproduced: .* \(the same explanations from another span table: sha256:[0-9a-f]{64} then, sha256:[0-9a-f]{64} now\)\n$/,
+    );
+    expect(moved.text).toContain(`${decision.spans} then`);
+    // a renamed let: the same IR (lets are written out), so the same bundle hash, but the
+    // explanations name the let differently
+    const renamed = await replayWith((t) => t.replaceAll("最新提审号", "最近提审号"));
+    expect(renamed.code).toBe(1);
+    expect(renamed.text).not.toContain("not the bundle the decision was made with");
+    expect(renamed.text).toMatch(
+      /the verdict, outcomes and rule statuses are reproduced, but the explanations differ at `\/rules\/\d+\/because\/0\/text`, `\/rules\/\d+\/because\/0\/saw\/最新提审号`, `\/rules\/\d+\/because\/0\/saw\/最近提审号`.*: the bundle's span table is not the one they were made with \(sha256:[0-9a-f]{64} then, sha256:[0-9a-f]{64} now\): the policy text changed where the IR did not/,
+    );
   });
 
   it("tells explanation pointers from decided ones", () => {

@@ -142,6 +142,12 @@ export interface Decision {
   bundle: string;
   /** `sha256:` of the canonical JSON of the facts, or `null` when made with `explain: false`. */
   factsHash: string | null;
+  /**
+   * `sha256:` of the bundle's span table the explanations were made with (their policy text and
+   * `let` names come from it, and the bundle hash leaves it out), or `null` when made with
+   * `explain: false`. Decisions stored before the field existed lack it.
+   */
+  spans: string | null;
   engine: EngineInfo;
   /** False when made with `explain: false`: `because` lists are empty and `factsHash` is null. */
   explained: boolean;

@@ -57,7 +57,7 @@ export { renderDecisionText } from "./render-text.js";
 export { compileLogic, evaluateReference, type LogicOptions } from "./logic.js";
 export { CUSTOM_OP_ARITY } from "./ops/custom.js";
 export { formatValue } from "./ops/format.js";
-export { canonicalJson, factsHash, hashBundle, sha256 } from "./value/canonical.js";
+export { canonicalJson, factsHash, hashBundle, hashSpans, sha256 } from "./value/canonical.js";
 export { Rational, isRational, parseDecimal, ROUNDING_MODES, type RoundingMode } from "./value/rational.js";
 export { formatRfc3339, parseTime, resolveZone, SHANGHAI, type Zone } from "./value/time.js";
 export { ENGINE_VERSION } from "./version.js";

@@ -32,6 +32,7 @@ const sameEvaluator = (d: Decision) => ({ ...d, engine: { ...d.engine, evaluator
 const withoutExplanations = (d: Decision) => ({
   ...sameEvaluator(d),
   factsHash: null,
+  spans: null,
   explained: false,
   rules: d.rules.map((r) => {
     const { exception: _x, ...rest } = r;

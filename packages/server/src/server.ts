@@ -3,7 +3,8 @@
  *
  * Routes (all JSON):
  * - `GET /healthz` → `{ok: true, bundle}`
- * - `GET /v1/bundle` → the bundle's hash, policies and rules (ids, norms, citations)
+ * - `GET /v1/bundle` → the bundle's hash, its span table's hash (what explained decisions record
+ *   as `spans`), policies and rules (ids, norms, citations)
  * - `POST /v1/decide` with `{facts, asOf?, explain?, evaluator?, strict?}` → 200 with the decision;
  *   422 with `{error: {kind: "invalid-facts", errors}}` (JSON pointers under `/facts`);
  * - `POST /v1/decide/batch` with `{documents: [facts…], asOf?, explain?}` → 200 with `{results}`,
@@ -130,6 +131,7 @@ export function handleRequest(
       status: 200,
       body: {
         hash: engine.hash,
+        spans: engine.spansHash,
         policies: b?.policies.map((p) => ({ id: p.id, title: p.title, file: p.file })) ?? [],
         rules:
           b?.rules.map((r) => ({

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBundle, findPolicyFiles } from "@norma/compiler";
-import { loadBundle, type Bundle, type Engine } from "@norma/runtime";
+import { hashSpans, loadBundle, type Bundle, type Engine } from "@norma/runtime";
 import { createDecisionServer, DecisionService, handleRequest } from "../src/index.js";
 
 const REPO = join(import.meta.dirname, "../../..");
@@ -192,8 +192,9 @@ describe("the HTTP decision service", () => {
       { bundle },
     );
     expect(reply.status).toBe(200);
-    const body = reply.body as { rules: Array<{ id: string; norms: string[] }> };
+    const body = reply.body as { spans: string; rules: Array<{ id: string; norms: string[] }> };
     expect(body.rules.length).toBe(bundle.rules.length);
+    expect(body.spans).toBe(hashSpans(bundle.spans));
     expect(body.rules.every((r) => r.norms.length > 0)).toBe(true);
   });
 });

@@ -49,7 +49,8 @@ export function isExplanationPointer(pointer: string): boolean {
 
 /**
  * What differs between a stored decision and the one made again, said for an auditor; `null` when
- * nothing does but the engine version (a newer engine that decides and explains the same).
+ * nothing does but the engine version or the span table (a newer engine, or re-formatted policy
+ * text, that decides and explains the same).
  */
 export function describeDifferences(stored: Decision, again: Decision): string | null {
   const diff = jsonDifferences(stored, JSON.parse(JSON.stringify(again)), "", [], 1000);
@@ -58,16 +59,24 @@ export function describeDifferences(stored: Decision, again: Decision): string |
       .slice(0, 20)
       .map((p) => `\`${p}\``)
       .join(", ") + (ps.length > 20 ? ` and ${ps.length - 20} more` : "");
-  const decided = diff.filter((p) => !isExplanationPointer(p) && p !== "/engine/version");
+  const decided = diff.filter((p) => !isExplanationPointer(p) && p !== "/engine/version" && p !== "/spans");
   if (decided.length > 0) return `the decision differs at ${listed(decided)}`;
   const explanations = diff.filter(isExplanationPointer);
   if (explanations.length === 0) return null;
   // Only the explanations differ: what was decided stands; say what can explain it.
   const made = stored.engine?.version;
-  const why =
-    made !== again.engine.version
-      ? `it was made by norma ${String(made)} and is replayed by norma ${again.engine.version}, which explains differently`
-      : "the bundle's span table (outside the bundle hash) or the stored explanations were changed";
+  const recordedSpans = (stored as { spans?: unknown }).spans;
+  let why: string;
+  if (made !== again.engine.version) {
+    why = `it was made by norma ${String(made)} and is replayed by norma ${again.engine.version}, which explains differently`;
+  } else if (typeof recordedSpans !== "string") {
+    // a decision stored before decisions recorded their span table
+    why = "the bundle's span table (outside the bundle hash) or the stored explanations were changed";
+  } else if (recordedSpans !== again.spans) {
+    why = `the bundle's span table is not the one they were made with (${recordedSpans} then, ${String(again.spans)} now): the policy text changed where the IR did not (formatting, comments, order, the names of lets), which the bundle hash leaves out`;
+  } else {
+    why = `the engine version and the span table (${recordedSpans}) are the ones recorded, so the stored explanations were changed after the decision was made`;
+  }
   return `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at ${listed(explanations)}: ${why}`;
 }
 
@@ -143,11 +152,17 @@ export async function run(args: string[]): Promise<number> {
     if (difference !== null) problems.push(difference);
   }
   if (problems.length === 0) {
+    const notes: string[] = [];
+    if (stored.engine?.version !== ENGINE_VERSION)
+      notes.push(`made by norma ${String(stored.engine?.version)}, replayed by norma ${ENGINE_VERSION}`);
+    const recordedSpans = (stored as { spans?: unknown }).spans;
+    if (typeof recordedSpans === "string" && recordedSpans !== engine.spansHash)
+      notes.push(
+        `the same explanations from another span table: ${recordedSpans} then, ${engine.spansHash} now`,
+      );
     process.stdout.write(
       `reproduced: verdict ${stored.verdict} as of ${stored.asOf}, bundle ${stored.bundle}, facts ${stored.factsHash}${
-        stored.engine?.version === ENGINE_VERSION
-          ? ""
-          : ` (made by norma ${String(stored.engine?.version)}, replayed by norma ${ENGINE_VERSION})`
+        notes.length === 0 ? "" : ` (${notes.join("; ")})`
       }\n`,
     );
     return 0;

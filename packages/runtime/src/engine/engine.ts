@@ -35,6 +35,7 @@ import {
   canonicalJson,
   factsHash,
   hashBundle,
+  hashSpans,
   nestsDeeperThan,
   treeDepthExceeds,
 } from "../value/canonical.js";
@@ -109,6 +110,11 @@ export type LoadResult =
 export interface Engine {
   /** The bundle's content hash. */
   readonly hash: string;
+  /**
+   * The hash of the bundle's span table (`hashSpans`), which explained decisions record as
+   * `spans`; computed on first use.
+   */
+  readonly spansHash: string;
   /** The bundle zone (fixed offset). */
   readonly zone: Zone;
   /** Decides one facts document. Synchronous; never throws: invalid facts give `{ok: false, errors}`. */
@@ -353,6 +359,9 @@ class BundleEngine implements Engine {
   private readonly referenceRunners: RuleRunners;
   /** The generated code as rule runners (generated on first use). */
   private generated: RuleRunners | null = null;
+  /** The bundle's span table, and its hash once computed (see {@link spansHash}). */
+  private readonly spans: Bundle["spans"];
+  private spansHashText: string | null = null;
 
   constructor(b: Bundle, options: LoadOptions, diagnostics: LoadDiagnostic[]) {
     this.hash = b.hash;
@@ -371,6 +380,7 @@ class BundleEngine implements Engine {
     };
     this.jl = referenceJsonLogic(this.zone);
     const spans = b.spans ?? {};
+    this.spans = spans;
     this.fastExplainer = new Explainer(spans, this.zone, (n, d, e) => n.fn(d, e), true);
     this.referenceExplainer = new Explainer(spans, this.zone, (n, d, e) =>
       this.jl.apply(n.logic, materialize(d, e)),
@@ -633,6 +643,12 @@ class BundleEngine implements Engine {
     return lo;
   }
 
+  /** Hashed on first use: a service that never explains never pays for it. */
+  get spansHash(): string {
+    if (this.spansHashText === null) this.spansHashText = hashSpans(this.spans);
+    return this.spansHashText;
+  }
+
   prepare(): void {
     this.generatedRunners();
   }
@@ -756,6 +772,7 @@ class BundleEngine implements Engine {
       this.formatAsOf(asOf),
       this.hash,
       explain ? factsHash(facts) : null,
+      explain ? this.spansHash : null,
       runners.engine,
       explain,
       decided.outcomes,

@@ -40,6 +40,7 @@ function DecisionRecord(
   asOf: string,
   bundle: string,
   factsHash: string | null,
+  spans: string | null,
   engine: EngineInfo,
   explained: boolean,
   outcomes: Outcome[],
@@ -50,6 +51,7 @@ function DecisionRecord(
   this.asOf = asOf;
   this.bundle = bundle;
   this.factsHash = factsHash;
+  this.spans = spans;
   this.engine = engine;
   this.explained = explained;
   this.outcomes = outcomes;

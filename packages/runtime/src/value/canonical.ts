@@ -81,6 +81,15 @@ export function factsHash(facts: unknown): string {
 }
 
 /**
+ * The hash of a bundle's span table (`sha256:` of its canonical JSON; an absent table is `{}`): what
+ * an explained decision records as `spans`, since the bundle hash leaves the spans out and they
+ * give the explanations their policy text and `let` names.
+ */
+export function hashSpans(spans: unknown): string {
+  return sha256(canonicalJson(spans ?? {}));
+}
+
+/**
  * The content hash of a bundle: `sha256:` of the canonical JSON of the bundle without its `hash`
  * and `spans` members (so re-ordering spans or renaming files in them never changes the hash).
  */

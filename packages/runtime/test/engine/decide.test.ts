@@ -1,6 +1,7 @@
 /** Decisions on the hand-written fixture bundle, asserted in detail. */
 import { describe, expect, it } from "vitest";
 import {
+  hashSpans,
   loadBundle,
   renderDecisionText,
   type DecideOptions,
@@ -68,6 +69,8 @@ describe("the fixture decision at 2022-03-09T00:00:00+08:00", () => {
     expect(d.asOf).toBe("2022-03-09T00:00:00+08:00");
     expect(d.bundle).toBe(fixtureBundle.hash);
     expect(d.factsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(d.spans).toBe(hashSpans(fixtureBundle.spans));
+    expect(E.spansHash).toBe(d.spans);
     expect(d.engine).toEqual({ name: "norma", version: "0.1.0", evaluator: "compiled" });
     expect(d.rules.map((r) => [r.rule, r.status])).toEqual([
       ["filing.pre_launch", "fired"],
@@ -318,6 +321,25 @@ describe("as-of: parameters and rules take the version in force", () => {
   });
 });
 
+describe("the span table's hash (`spans`)", () => {
+  it("follows the spans' content, not their order, and leaves the bundle hash alone", () => {
+    const spans = fixtureBundle.spans;
+    const keys = Object.keys(spans);
+    expect(keys.length).toBeGreaterThan(1);
+    const reversed = Object.fromEntries(keys.reverse().map((k) => [k, spans[k]!]));
+    expect(hashSpans(reversed)).toBe(hashSpans(spans));
+    const [first] = keys;
+    const moved = { ...spans, [first!]: { ...spans[first!]!, start: spans[first!]!.start + 1 } };
+    expect(hashSpans(moved)).not.toBe(hashSpans(spans));
+    const other = loadBundle({ ...fixtureBundle, spans: moved }, { validateFacts: null });
+    if (!other.ok) throw new Error("the bundle with a moved span does not load");
+    expect(other.value.hash).toBe(E.hash);
+    const d = other.value.decide(pendingFacts, { asOf: "2022-03-09" });
+    expect(d.ok && d.decision.spans).toBe(hashSpans(moved));
+    expect(hashSpans(undefined)).toBe(hashSpans({}));
+  });
+});
+
 describe("evaluators and explanation modes agree", () => {
   const strip = (d: Decision) => ({ ...d, engine: { ...d.engine, evaluator: "-" } });
   for (const asOf of ["2022-03-08T23:59:59+08:00", "2022-03-09", "2024-01-01"]) {
@@ -329,6 +351,7 @@ describe("evaluators and explanation modes agree", () => {
       const quick = decide(pendingFacts, { asOf, explain: false });
       expect(quick.explained).toBe(false);
       expect(quick.factsHash).toBeNull();
+      expect(quick.spans).toBeNull();
       expect(quick.rules.every((r) => r.because.length === 0)).toBe(true);
       expect(quick.outcomes).toEqual(fast.outcomes);
       expect(quick.rules.map((r) => r.status)).toEqual(fast.rules.map((r) => r.status));

@@ -20,8 +20,19 @@ describe("decision records", () => {
   it("are plain objects whose own fields come in the documented order", () => {
     const cases: Array<[object, string[]]> = [
       [
-        new NewDecision("pass", "2026-01-01T00:00:00+08:00", "sha256:x", null, ENGINE, false, [], []),
-        ["format", "verdict", "asOf", "bundle", "factsHash", "engine", "explained", "outcomes", "rules"],
+        new NewDecision("pass", "2026-01-01T00:00:00+08:00", "sha256:x", null, null, ENGINE, false, [], []),
+        [
+          "format",
+          "verdict",
+          "asOf",
+          "bundle",
+          "factsHash",
+          "spans",
+          "engine",
+          "explained",
+          "outcomes",
+          "rules",
+        ],
       ],
       [
         new NewOutcome("R1", "p", "reject", "l", null, null, null, null, [], [], null, []),
@@ -50,7 +61,7 @@ describe("decision records", () => {
       expect(Object.keys(record)).toEqual(keys);
       expect(JSON.parse(JSON.stringify(record))).toStrictEqual({ ...record });
     }
-    const d = new NewDecision("flag", "t", "b", "h", ENGINE, true, [], []);
+    const d = new NewDecision("flag", "t", "b", "h", "s", ENGINE, true, [], []);
     expect(d.format).toBe("norma-decision/1");
     expect(d).toStrictEqual({
       format: "norma-decision/1",
@@ -58,6 +69,7 @@ describe("decision records", () => {
       asOf: "t",
       bundle: "b",
       factsHash: "h",
+      spans: "s",
       engine: ENGINE,
       explained: true,
       outcomes: [],
