@@ -21,7 +21,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   build: { summary: "compile policies into a bundle", load: () => import("./commands/build.js") },
   eval: { summary: "decide one facts document", load: () => import("./commands/eval.js") },
   replay: {
-    summary: "re-make a stored decision and check it stands (bundle, facts, as-of)",
+    summary: "re-make stored decisions (one, or a batch output) and check they stand",
     load: () => import("./commands/replay.js"),
   },
   test: { summary: "run the conformance suite", load: () => import("./commands/test.js") },

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { buildBundle, findPolicyFiles } from "@norma/compiler";
 import { loadBundle } from "@norma/runtime";
 import { isExplanationPointer, jsonDifferences, run } from "../src/commands/replay.js";
+import { LineDecider, type DecideSettings } from "../src/batch/line-decider.js";
+import { emptyCounts } from "../src/batch/stats.js";
 import { captureOutput } from "./support/capture-output.js";
 
 const REPO = join(import.meta.dirname, "../../..");
@@ -134,6 +136,88 @@ describe("norma replay", () => {
     expect(renamed.text).toMatch(
       /the verdict, outcomes and rule statuses are reproduced, but the explanations differ at `\/rules\/\d+\/because\/0\/text`, `\/rules\/\d+\/because\/0\/saw\/最新提审号`, `\/rules\/\d+\/because\/0\/saw\/最近提审号`.*: the bundle's span table is not the one they were made with \(sha256:[0-9a-f]{64} then, sha256:[0-9a-f]{64} now\): the policy text changed where the IR did not/,
     );
+  });
+
+  describe("a batch's decisions (--decisions)", () => {
+    const names = ["clean-app", "misleading-nickname", "news-filing-pending-8-days", "ugc-video-uploads"];
+    const dir = mkdtempSync(join(tmpdir(), "norma-replay-batch-"));
+    const { files } = findPolicyFiles([POLICIES]);
+    const bundle = join(dir, "bundle.json");
+    writeFileSync(bundle, JSON.stringify(buildBundle(files, { root: POLICIES }).value.bundle));
+    // the input: four documents, then a line that is not JSON, then an invalid document
+    const input = join(dir, "in.ndjson");
+    const lines = [
+      ...names.map((n) => JSON.stringify(JSON.parse(readFileSync(example(n), "utf8")))),
+      "{not json",
+      JSON.stringify({ appId: 12 }),
+    ];
+    writeFileSync(input, lines.join("\n") + "\n");
+    /** The output `norma batch` writes for the input (the same LineDecider the workers run). */
+    const batchOutput = (settings: Partial<DecideSettings>) => {
+      const made = LineDecider.fromBundleText(readFileSync(bundle, "utf8"), {
+        asOf: Date.parse("2026-11-21T10:00:00+08:00"),
+        explain: true,
+        evaluator: "compiled",
+        output: "full",
+        ...settings,
+      });
+      if ("error" in made) throw new Error(made.error);
+      const counts = emptyCounts();
+      return lines.map((l, i) => made.decider.decideLine(l, i + 1, counts));
+    };
+    const replayLines = async (out: string[]) => {
+      const file = join(dir, `out-${Math.random().toString(36).slice(2)}.ndjson`);
+      writeFileSync(file, out.join("\n") + "\n");
+      outText.stdout = "";
+      const code = await run(["--decisions", file, "--facts", input, "--policies", bundle]);
+      return { code, text: outText.stdout };
+    };
+    const outText = out;
+
+    it("reproduces every line, explained or not, and checks error records are still errors", async () => {
+      const explained = await replayLines(batchOutput({}));
+      expect(explained.text).toBe(
+        "replayed 4 decisions and 2 error records: 6 reproduced, 0 not reproduced\n",
+      );
+      expect(explained.code).toBe(0);
+      const quick = await replayLines(batchOutput({ explain: false }));
+      expect(quick.code).toBe(0);
+      expect(quick.text).toContain("6 reproduced, 0 not reproduced (4 made with `explain: false`");
+    });
+
+    it("names each line that does not stand, and why", async () => {
+      const out = batchOutput({});
+      const edited = JSON.parse(out[1]!) as { verdict: string };
+      edited.verdict = edited.verdict === "reject" ? "pass" : "reject";
+      out[1] = JSON.stringify(edited);
+      // line 3's decision replayed against line 4's facts: another facts hash
+      const third = JSON.parse(out[2]!) as { line: number };
+      out[2] = JSON.stringify({ ...third, factsHash: JSON.parse(out[3]!).factsHash });
+      // an error record whose line decides fine now
+      out[3] = JSON.stringify({ line: 4, error: { kind: "invalid", errors: [] } });
+      const r = await replayLines(out);
+      expect(r.code).toBe(1);
+      expect(r.text).toBe(
+        [
+          "line 2: not reproduced: the decision differs at `/verdict`",
+          `line 3: not reproduced: these are not the facts the decision was made from: ${JSON.parse(batchOutput({})[2]!).factsHash} ≠ ${JSON.parse(out[2]!).factsHash}; the decision differs at \`/factsHash\``,
+          "line 4: not reproduced: it was an error record, and the facts on it decide now",
+          "replayed 3 decisions and 3 error records: 3 reproduced, 3 not reproduced",
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("refuses compact output, lines out of order and a facts file too short (exit 2)", async () => {
+      const compact = batchOutput({ output: "compact" });
+      expect((await replayLines(compact)).code).toBe(2);
+      const out = batchOutput({});
+      expect((await replayLines([out[1]!, out[0]!])).code).toBe(2);
+      const beyond = JSON.stringify({ ...JSON.parse(out[0]!), line: 99 });
+      expect((await replayLines([beyond])).code).toBe(2);
+      expect(await run(["--decisions", join(dir, "missing.ndjson"), "--facts", input])).toBe(2);
+      expect(await run(["--decisions", input, "--decision", input, "--facts", input])).toBe(2);
+    });
   });
 
   it("tells explanation pointers from decided ones", () => {

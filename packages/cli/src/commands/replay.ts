@@ -4,14 +4,21 @@
  * this bundle, at its as-of instant: the bundle hash and the facts hash must match the ones the
  * decision records, and deciding again (same as-of, same evaluator) must give the same document.
  * Exit 0 when it is reproduced, 1 when it is not (with what differs), 2 for bad input.
+ *
+ * `norma replay --decisions OUT.ndjson --facts IN.ndjson`: the same for every line of a
+ * `norma batch` output against the input line it names (see {@link replayBatch}).
  */
+import { createReadStream, statSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { isDeepStrictEqual } from "node:util";
 import { parseFactsJson } from "@norma/facts";
-import { ENGINE_VERSION, type Decision } from "@norma/runtime";
+import { ENGINE_VERSION, type Decision, type Engine } from "@norma/runtime";
 import { loadEngine } from "../policies.js";
 import { fail, parseCommandArgs, readInput } from "../util.js";
 
-const USAGE = "usage: norma replay --decision FILE --facts FILE|- [--policies DIR|BUNDLE]";
+const USAGE =
+  "usage: norma replay --decision FILE --facts FILE|- [--policies DIR|BUNDLE]\n" +
+  "       norma replay --decisions OUT.ndjson --facts IN.ndjson [--policies DIR|BUNDLE]";
 
 /** The JSON pointers at which two JSON values differ (at most `limit`). */
 export function jsonDifferences(
@@ -80,35 +87,91 @@ export function describeDifferences(stored: Decision, again: Decision): string |
   return `the verdict, outcomes and rule statuses are reproduced, but the explanations differ at ${listed(explanations)}: ${why}`;
 }
 
+/**
+ * Why a stored decision does not stand against `engine` and these facts (empty: it is
+ * reproduced). `facts` is already parsed; the decision is made again at the stored as-of instant
+ * with the stored evaluator. Without explanations the decision records no facts hash, so only the
+ * decision itself is compared (the caller vouches for the pairing of decision and facts).
+ */
+export function replayProblems(engine: Engine, stored: Decision, facts: unknown): string[] {
+  const problems: string[] = [];
+  if (engine.hash !== stored.bundle) {
+    problems.push(
+      `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
+    );
+  }
+  const recorded = stored.engine?.evaluator;
+  const evaluator = recorded === "reference" || recorded === "compiled" ? recorded : "fast";
+  const again = engine.decide(facts, { asOf: stored.asOf, evaluator, explain: stored.explained !== false });
+  if (!again.ok) {
+    problems.push(
+      `the facts are invalid now: ${again.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,
+    );
+    return problems;
+  }
+  if (stored.explained && again.decision.factsHash !== stored.factsHash) {
+    problems.push(
+      `these are not the facts the decision was made from: ${again.decision.factsHash} ≠ ${stored.factsHash}`,
+    );
+  }
+  const difference = describeDifferences(stored, again.decision);
+  if (difference !== null) problems.push(difference);
+  return problems;
+}
+
+/** What `norma replay` adds to `reproduced: …` for a stored decision that stands. */
+function reproducedNotes(engine: Engine, stored: Decision): string {
+  const notes: string[] = [];
+  if (stored.engine?.version !== ENGINE_VERSION)
+    notes.push(`made by norma ${String(stored.engine?.version)}, replayed by norma ${ENGINE_VERSION}`);
+  const recordedSpans = (stored as { spans?: unknown }).spans;
+  if (typeof recordedSpans === "string" && recordedSpans !== engine.spansHash)
+    notes.push(
+      `the same explanations from another span table: ${recordedSpans} then, ${engine.spansHash} now`,
+    );
+  return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
+}
+
+/** Whether `x` is a stored decision document (`norma-decision/1`). */
+function isDecision(x: unknown): x is Decision {
+  const d = x as Decision | null;
+  return !!d && typeof d === "object" && d.format === "norma-decision/1" && typeof d.asOf === "string";
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(
     {
       args,
-      options: { decision: { type: "string" }, facts: { type: "string" }, policies: { type: "string" } },
+      options: {
+        decision: { type: "string" },
+        decisions: { type: "string" },
+        facts: { type: "string" },
+        policies: { type: "string" },
+      },
     },
     USAGE,
   );
   if (!parsed) return 2;
   const v = parsed.values;
-  if (!v.decision || !v.facts) {
-    fail("replay needs the stored decision and the facts it was made from", USAGE);
+  if ((!v.decision && !v.decisions) || !v.facts) {
+    fail("replay needs the stored decision (or decisions) and the facts they were made from", USAGE);
     return 2;
   }
-  const decisionText = readInput(v.decision);
+  if (v.decision && v.decisions) {
+    fail("give `--decision` (one decision) or `--decisions` (NDJSON of `norma batch`), not both", USAGE);
+    return 2;
+  }
+  if (v.decisions) return replayBatch(v.decisions, v.facts, v.policies ?? "policies");
+  const decisionText = readInput(v.decision!);
   if ("error" in decisionText) return (fail(decisionText.error), 2);
-  let stored: Decision;
+  let stored: unknown;
   try {
-    stored = JSON.parse(decisionText.text) as Decision;
+    stored = JSON.parse(decisionText.text);
   } catch (e) {
     fail(`\`${v.decision}\` is not JSON: ${(e as Error).message}`);
     return 2;
   }
-  if (
-    !stored ||
-    typeof stored !== "object" ||
-    stored.format !== "norma-decision/1" ||
-    typeof stored.asOf !== "string"
-  ) {
+  if (!isDecision(stored)) {
     fail(`\`${v.decision}\` is not a Norma decision (format \`norma-decision/1\`)`);
     return 2;
   }
@@ -129,44 +192,147 @@ export async function run(args: string[]): Promise<number> {
   }
   const engine = loadEngine(v.policies ?? "policies");
   if (!engine) return 1;
-  const problems: string[] = [];
-  if (engine.hash !== stored.bundle) {
-    problems.push(
-      `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
-    );
-  }
-  const recorded = stored.engine?.evaluator;
-  const evaluator = recorded === "reference" || recorded === "compiled" ? recorded : "fast";
-  const again = engine.decide(facts.value, { asOf: stored.asOf, evaluator });
-  if (!again.ok) {
-    problems.push(
-      `the facts are invalid now: ${again.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,
-    );
-  } else {
-    if (again.decision.factsHash !== stored.factsHash) {
-      problems.push(
-        `these are not the facts the decision was made from: ${again.decision.factsHash} ≠ ${stored.factsHash}`,
-      );
-    }
-    const difference = describeDifferences(stored, again.decision);
-    if (difference !== null) problems.push(difference);
-  }
+  const problems = replayProblems(engine, stored, facts.value);
   if (problems.length === 0) {
-    const notes: string[] = [];
-    if (stored.engine?.version !== ENGINE_VERSION)
-      notes.push(`made by norma ${String(stored.engine?.version)}, replayed by norma ${ENGINE_VERSION}`);
-    const recordedSpans = (stored as { spans?: unknown }).spans;
-    if (typeof recordedSpans === "string" && recordedSpans !== engine.spansHash)
-      notes.push(
-        `the same explanations from another span table: ${recordedSpans} then, ${engine.spansHash} now`,
-      );
     process.stdout.write(
-      `reproduced: verdict ${stored.verdict} as of ${stored.asOf}, bundle ${stored.bundle}, facts ${stored.factsHash}${
-        notes.length === 0 ? "" : ` (${notes.join("; ")})`
-      }\n`,
+      `reproduced: verdict ${stored.verdict} as of ${stored.asOf}, bundle ${stored.bundle}, facts ${stored.factsHash}${reproducedNotes(engine, stored)}\n`,
     );
     return 0;
   }
   for (const p of problems) process.stdout.write(`not reproduced: ${p}\n`);
   return 1;
+}
+
+/** At most this many lines that do not stand are printed one by one (all are counted). */
+const MAX_LISTED = 20;
+
+/**
+ * `--decisions FILE --facts FILE`: every decision line of a `norma batch` output (full decisions;
+ * error records are checked to still be errors) against the facts line it names (`line`), both
+ * files streamed in step, so memory stays flat. Decision lines must come in input order (the
+ * default of `norma batch`). Exit 0 when every line stands, 1 when one does not, 2 for bad input.
+ */
+async function replayBatch(decisionsPath: string, factsPath: string, policies: string): Promise<number> {
+  const open = (path: string) => {
+    if (path !== "-") {
+      try {
+        if (!statSync(path).isFile()) throw Object.assign(new Error(), { code: "EISDIR" });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        fail(
+          code === "ENOENT" ? `no such file \`${path}\`` : `cannot read \`${path}\` (${code ?? String(e)})`,
+        );
+        return null;
+      }
+    }
+    const stream = path === "-" ? process.stdin : createReadStream(path, { encoding: "utf8" });
+    return createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  };
+  if (decisionsPath === "-" && factsPath === "-") {
+    fail("only one of `--decisions` and `--facts` can be standard input");
+    return 2;
+  }
+  const decisions = open(decisionsPath);
+  const facts = decisions && open(factsPath);
+  if (!decisions || !facts) return 2;
+  const engine = loadEngine(policies);
+  if (!engine) return 1;
+  // every line counts once as reproduced or not, whether it holds a decision or an error record
+  const counts = { decisions: 0, errorRecords: 0, reproduced: 0, notReproduced: 0, unexplained: 0 };
+  let factsLine = 0;
+  let decisionLine = 0;
+  const notStanding = (lineNo: number, why: string) => {
+    counts.notReproduced++;
+    if (counts.notReproduced <= MAX_LISTED) process.stdout.write(`line ${lineNo}: not reproduced: ${why}\n`);
+  };
+  try {
+    for (;;) {
+      const next = await decisions.next();
+      if (next.done) break;
+      decisionLine++;
+      const text = next.value.trim();
+      if (text === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch (e) {
+        fail(`${decisionsPath}:${decisionLine}: not JSON: ${(e as Error).message}`);
+        return 2;
+      }
+      const lineNo = (record as { line?: unknown } | null)?.line;
+      if (!Number.isSafeInteger(lineNo) || (lineNo as number) < 1) {
+        fail(
+          `${decisionsPath}:${decisionLine}: not a line of \`norma batch\` output (no \`line\` number)`,
+          "give the output of `norma batch` (full decisions, not `--compact`)",
+        );
+        return 2;
+      }
+      if ((lineNo as number) <= factsLine) {
+        fail(
+          `${decisionsPath}:${decisionLine}: line ${String(lineNo)} comes after line ${factsLine}: the decisions are not in input order`,
+          "replay the output of `norma batch` without `--unordered`, or sort it by `line`",
+        );
+        return 2;
+      }
+      let factsText: string | null = null;
+      while (factsLine < (lineNo as number)) {
+        const f = await facts.next();
+        if (f.done) break;
+        factsLine++;
+        factsText = f.value;
+      }
+      if (factsLine < (lineNo as number) || factsText === null) {
+        fail(
+          `${factsPath} has ${factsLine} lines, but ${decisionsPath}:${decisionLine} is the decision of line ${String(lineNo)}`,
+        );
+        return 2;
+      }
+      const { line: _line, ...rest } = record as Record<string, unknown>;
+      const parsedFacts = parseFactsJson(factsText, factsPath);
+      if ("error" in rest) {
+        // an error record: the line must still be refused
+        counts.errorRecords++;
+        const now = parsedFacts.ok ? engine.decide(parsedFacts.value, { explain: false }) : { ok: false };
+        if (now.ok) notStanding(lineNo as number, "it was an error record, and the facts on it decide now");
+        else counts.reproduced++;
+        continue;
+      }
+      if (!isDecision(rest)) {
+        fail(
+          `${decisionsPath}:${decisionLine}: not a full Norma decision (format \`norma-decision/1\`)`,
+          "replay the output of `norma batch` without `--compact`",
+        );
+        return 2;
+      }
+      counts.decisions++;
+      if (!parsedFacts.ok) {
+        notStanding(
+          lineNo as number,
+          `its facts do not parse now: ${parsedFacts.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,
+        );
+        continue;
+      }
+      if (!rest.explained) counts.unexplained++;
+      const problems = replayProblems(engine, rest, parsedFacts.value);
+      if (problems.length === 0) counts.reproduced++;
+      else notStanding(lineNo as number, problems.join("; "));
+    }
+  } catch (e) {
+    fail(`cannot read the decisions or the facts: ${(e as Error).message}`);
+    return 2;
+  } finally {
+    await decisions.return?.();
+    await facts.return?.();
+  }
+  const total = counts.decisions;
+  if (counts.notReproduced > MAX_LISTED)
+    process.stdout.write(`… and ${counts.notReproduced - MAX_LISTED} more lines not reproduced\n`);
+  process.stdout.write(
+    `replayed ${total} decision${total === 1 ? "" : "s"} and ${counts.errorRecords} error record${counts.errorRecords === 1 ? "" : "s"}: ${counts.reproduced} reproduced, ${counts.notReproduced} not reproduced${
+      counts.unexplained > 0
+        ? ` (${counts.unexplained} made with \`explain: false\` record no facts hash: each was checked against the facts line it names)`
+        : ""
+    }\n`,
+  );
+  return counts.notReproduced === 0 ? 0 : 1;
 }
