@@ -65,24 +65,74 @@ export interface CheckedPolicy {
   sources: Map<string, A.SourceDecl>;
 }
 
-/** The builtin functions: name → signature check. */
-const BUILTINS = [
-  "min",
-  "max",
-  "clamp",
-  "length",
-  "floor",
-  "ceil",
-  "round",
-  "trunc",
-  "lower",
-  "trim",
-  "date_of",
-  "month",
-  "prev_month",
-  "natural_days_between",
-  "abs",
-] as const;
+/**
+ * The builtin functions, with their signatures as `grammar/reference.md` writes them and a line
+ * of documentation (the language server's completion and hover show them).
+ */
+export const BUILTIN_FUNCTIONS: ReadonlyArray<{ name: string; signature: string; doc: string }> = [
+  {
+    name: "min",
+    signature: "min(a, b, …)",
+    doc: "The least of numbers, money, times or durations of one kind.",
+  },
+  {
+    name: "max",
+    signature: "max(a, b, …)",
+    doc: "The greatest of numbers, money, times or durations of one kind.",
+  },
+  {
+    name: "clamp",
+    signature: "clamp(x, lo, hi)",
+    doc: "`x` bounded to `[lo, hi]` (three values of one kind).",
+  },
+  {
+    name: "length",
+    signature: "length(x)",
+    doc: "The characters (code points) of a string, or the items of a list.",
+  },
+  {
+    name: "floor",
+    signature: "floor(x)",
+    doc: "A decimal, a percent or money × a rate rounded down: an integer, or money in whole fen.",
+  },
+  {
+    name: "ceil",
+    signature: "ceil(x)",
+    doc: "A decimal, a percent or money × a rate rounded up: an integer, or money in whole fen.",
+  },
+  {
+    name: "round",
+    signature: "round(x)",
+    doc: "A decimal, a percent or money × a rate rounded half up (away from zero): an integer, or money in whole fen.",
+  },
+  {
+    name: "trunc",
+    signature: "trunc(x)",
+    doc: "A decimal, a percent or money × a rate rounded toward zero: an integer, or money in whole fen.",
+  },
+  { name: "lower", signature: "lower(s)", doc: "The string lower-cased (ASCII and full-width Latin)." },
+  { name: "trim", signature: "trim(s)", doc: "The string without its leading and trailing blanks." },
+  {
+    name: "date_of",
+    signature: "date_of(t)",
+    doc: "The calendar date of a date or date-time (00:00 Asia/Shanghai).",
+  },
+  { name: "month", signature: "month(t)", doc: "`YYYY-MM` of the month of a date or date-time." },
+  {
+    name: "prev_month",
+    signature: "prev_month(t)",
+    doc: "`YYYY-MM` of the month before that of a date or date-time (the last full month).",
+  },
+  {
+    name: "natural_days_between",
+    signature: "natural_days_between(a, b)",
+    doc: "The calendar days from `a`'s day to `b`'s day (dates or date-times).",
+  },
+  { name: "abs", signature: "abs(x)", doc: "The absolute value of a number or money." },
+];
+
+/** The builtin functions' names. */
+const BUILTINS: readonly string[] = BUILTIN_FUNCTIONS.map((f) => f.name);
 
 interface Env {
   bound: ReadonlyMap<string, Type>;
@@ -673,7 +723,7 @@ class Checker {
 
   private call(e: A.CallExpr, env: Env): Type {
     const name = e.callee.name;
-    if (!(BUILTINS as readonly string[]).includes(name)) {
+    if (!BUILTINS.includes(name)) {
       const s = suggest(name, BUILTINS);
       this.error(
         "check/unknown-function",

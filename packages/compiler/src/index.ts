@@ -1,4 +1,5 @@
 export {
+  BUILTIN_FUNCTIONS,
   checkPolicy,
   pathOf,
   type Binding,

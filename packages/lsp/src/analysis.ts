@@ -2,14 +2,16 @@
  * What the language server knows about one open policy file: diagnostics (the same passes as
  * `norma check`, on the unsaved text; citations verified when a sources directory is given) with
  * their quick fixes, hover (the type of an expression and, for facts fields, the schema's
- * description; for a citation, the cited line), go to definition, the outline, completion of field
- * names, and formatting.
+ * description; for a citation, the cited line), go to definition, find references and rename (one
+ * resolver of the file's own names: lets, params, lexicons, sources, rules, bound variables),
+ * the outline, completion (facts fields after `.`, names elsewhere), and formatting.
  *
  * Everything here is a pure function of the file's path and text (plus the files around it:
  * `norms.yaml`, lexicons), so it is tested without an editor.
  */
 import { basename, dirname, join, resolve } from "node:path";
 import {
+  BUILTIN_FUNCTIONS,
   buildBundle,
   checkQuote,
   findPoliciesRoot,
@@ -175,19 +177,21 @@ function nodesAt(root: A.PolicyFile, offset: number): AnyNode[] {
 }
 
 /** The schema path (`submissions[].kind` as parts) of a fact path, following quantifier bindings. */
-function schemaPath(expr: A.Expr, chain: AnyNode[], checked: CheckedPolicy): string[] | null {
+function schemaPath(expr: A.Expr, names: Resolution): string[] | null {
   const path = pathOf(expr);
   if (!path) return null;
   const [head, ...rest] = path.split(".");
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const q = chain[i]!;
-    if (q.kind === "QuantifierExpr" && (q as A.QuantifierExpr).variable.name === head) {
-      const collection = schemaPath((q as A.QuantifierExpr).collection, chain.slice(0, i), checked);
-      return collection ? [...collection, "[]", ...rest] : null;
-    }
+  let root: A.Expr = expr;
+  while (root.kind === "MemberExpr") root = root.object;
+  const occurrence = root.kind === "NameRef" ? names.byRef.get(root) : undefined;
+  if (occurrence) {
+    // a let, param or lexicon is not a facts path; a bound variable stands for an item of its collection
+    if (occurrence.symbol.kind !== "bound") return null;
+    const q = occurrence.symbol.decl as A.QuantifierExpr;
+    const collection = schemaPath(q.collection, names);
+    return collection ? [...collection, "[]", ...rest] : null;
   }
-  const root = checked.ast.declarations.some((d) => d.kind !== "RuleDecl" && d.name.name === head);
-  if (root || head === "as_of") return null;
+  if (head === "as_of") return null;
   return [head!, ...rest];
 }
 
@@ -206,7 +210,7 @@ export function hoverAt(analysis: Analysis, position: Position): { markdown: str
     const range = index.range(node.span);
     const code = analysis.text.slice(node.span.start, node.span.end);
     const lines = [`\`${code}\`: \`${type ? showType(type) : "?"}\``];
-    const sp = schemaPath(expr, chain.slice(0, i), checked);
+    const sp = schemaPath(expr, resolveNames(checked));
     if (sp) {
       const info = resolveSchemaAt(sp);
       if (info) {
@@ -225,19 +229,57 @@ export function hoverAt(analysis: Analysis, position: Position): { markdown: str
   return citationHover(analysis, chain, index);
 }
 
+/** What {@link completeAt} proposes. */
+export interface CompletionEntry {
+  label: string;
+  kind: CompletionKind;
+  /** The type where it is known (for a function, its signature). */
+  detail: string;
+  documentation: string;
+  /** For a name: the word at the position (what was typed, and its rest), which the label replaces. */
+  range?: Range;
+}
+
 /**
- * Facts fields that may follow `path.` just before a position (the file may not parse while the
- * author types, so this reads the text, not the AST). Paths start at the facts root; a list
- * contributes the fields of its items.
+ * `field` (a facts field), `let`, `param`, `lexicon`, `bound` (a quantifier's variable), `as_of`,
+ * `function` (a builtin) or `source` (after `cite`).
  */
-export function completeAt(
-  text: string,
-  position: Position,
-): Array<{ label: string; detail: string; documentation: string }> {
+export type CompletionKind =
+  "field" | "let" | "param" | "lexicon" | "bound" | "as_of" | "function" | "source";
+
+/** The completion of a facts field `name` under the schema path `base`. */
+function fieldEntry(base: readonly string[], name: string, range?: Range): CompletionEntry {
+  const f = resolveSchemaAt([...base, name]);
+  const entry: CompletionEntry = {
+    label: name,
+    kind: "field",
+    detail: f ? f.type + (f.required ? "" : "?") : "",
+    documentation: f?.description ?? "",
+  };
+  if (range) entry.range = range;
+  return entry;
+}
+
+/**
+ * Completion at a position. After `path.`: the facts fields that may follow (read from the text,
+ * since the file may not parse while the author types; paths start at the facts root, a list
+ * contributes the fields of its items). Where a name may stand: the bound variables of the
+ * quantifiers around the position, the lets, params and lexicons declared above, `as_of`, the
+ * builtin functions and the facts root fields (types from `analysis`, when it is of this text);
+ * where a function is called, the functions; after `cite`, the sources. The client filters by
+ * what was typed.
+ */
+export function completeAt(text: string, position: Position, analysis?: Analysis | null): CompletionEntry[] {
   const index = new LineIndex(text);
-  const before = text.slice(0, index.offset(position));
-  const m = /([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)\.[\p{L}_]*$/u.exec(before);
-  if (!m) return [];
+  const offset = index.offset(position);
+  const before = text.slice(0, offset);
+  const m = /([\p{L}_][\p{L}\p{M}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{M}\p{N}_]*)*)\.[\p{L}\p{M}\p{N}_]*$/u.exec(
+    before,
+  );
+  if (!m) {
+    const own = analysis && analysis.text === text ? analysis : null;
+    return completeNames(text, offset, index, own, analysis?.file ?? "<completion>");
+  }
   const parts = m[1]!.split(".");
   let info = resolveSchemaAt(parts);
   let base = parts;
@@ -246,14 +288,171 @@ export function completeAt(
     info = resolveSchemaAt(base);
   }
   const names = info?.fields ?? info?.items?.fields ?? [];
-  return names.map((name) => {
-    const f = resolveSchemaAt([...base, name]);
-    return {
-      label: name,
-      detail: f ? f.type + (f.required ? "" : "?") : "",
-      documentation: f?.description ?? "",
-    };
+  return names.map((name) => fieldEntry(base, name));
+}
+
+/** A name parsed in place of an empty completion position, to learn what the parser reads there. */
+const PLACEHOLDER = "__norma_completion__";
+const NAME_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
+
+/** The character (a whole surrogate pair) that ends at `i`, or "". */
+function charBefore(text: string, i: number): string {
+  if (i <= 0) return "";
+  const low = text.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text.charAt(i - 1);
+}
+
+/** The character (a whole surrogate pair) that starts at `i`, or "". */
+function charAt(text: string, i: number): string {
+  return i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : "";
+}
+
+/** The chain of nodes from the root down to the name (`NameRef` or `Identifier`) that starts at `start`. */
+function chainToName(root: A.PolicyFile, start: number): AnyNode[] | null {
+  const chain: AnyNode[] = [];
+  const visit = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(visit);
+    if (!value || typeof value !== "object") return false;
+    const node = value as Partial<AnyNode> & Record<string, unknown>;
+    const isNode = typeof node.kind === "string" && node.span !== undefined;
+    if (isNode) {
+      if (start < node.span!.start || start > node.span!.end) return false;
+      chain.push(node as AnyNode);
+      if (
+        (node.kind === "NameRef" || node.kind === "Identifier") &&
+        node.span!.start === start &&
+        node.span!.end > start
+      )
+        return true;
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== "span" && k !== "comments" && visit(v)) return true;
+    if (isNode) chain.pop();
+    return false;
+  };
+  return visit(root) ? chain : null;
+}
+
+/** The first lines of a declaration, for a completion's documentation. */
+function declarationText(text: string, span: A.Span): string {
+  const lines = text.slice(span.start, span.end).split("\n");
+  return lines.slice(0, 3).join("\n") + (lines.length > 3 ? "\n…" : "");
+}
+
+/** The type of the items a quantifier ranges over, when the checker computed its collection's. */
+function elementType(q: A.QuantifierExpr, checked: CheckedPolicy | null): string | null {
+  if (!checked) return null;
+  let found: A.QuantifierExpr | null = null;
+  for (const o of resolveNames(checked).occurrences) {
+    const d = o.symbol.decl;
+    if (o.declaration && d?.kind === "QuantifierExpr" && o.span.start === q.variable.span.start) found = d;
+  }
+  const t = found ? checked.types.get(found.collection) : undefined;
+  if (t?.kind === "list") return showType(t.element);
+  if (t?.kind === "lexicon") return "string";
+  return null;
+}
+
+/** Completion of a name (see {@link completeAt}); `analysis` is of this very text, or null. */
+function completeNames(
+  text: string,
+  offset: number,
+  index: LineIndex,
+  analysis: Analysis | null,
+  file: string,
+): CompletionEntry[] {
+  let start = offset;
+  for (let ch = charBefore(text, start); ch && NAME_CHAR.test(ch); ch = charBefore(text, start))
+    start -= ch.length;
+  let end = offset;
+  for (let ch = charAt(text, end); ch && NAME_CHAR.test(ch); ch = charAt(text, end)) end += ch.length;
+  const word = text.slice(start, end);
+  // after `.` a field follows (see `completeAt`); a word starting with a digit is a number
+  if (text[start - 1] === "." || (word !== "" && !/^[\p{L}_]/u.test(word))) return [];
+  const probe = word === "" ? text.slice(0, offset) + PLACEHOLDER + text.slice(offset) : text;
+  const ast = lang.parsePolicy(probe, file).value;
+  const chain = ast ? chainToName(ast, start) : null;
+  if (!ast || !chain) return [];
+  const node = chain[chain.length - 1]!;
+  const parent = chain[chain.length - 2];
+  const range = index.range({ start, end });
+  const checked = analysis?.checked ?? null;
+  if (parent?.kind === "CallExpr" && (parent as A.CallExpr).callee === node) return functionEntries(range);
+  if (parent?.kind === "Citation" && (parent as A.Citation).source === node) {
+    return ast.declarations
+      .filter((d): d is A.SourceDecl => d.kind === "SourceDecl")
+      .map((d) => ({
+        label: d.name.name,
+        kind: "source",
+        detail: d.location.kind === "file" ? d.location.file.value : d.location.url.value,
+        documentation: d.title?.value ?? "",
+        range,
+      }));
+  }
+  if (node.kind !== "NameRef") return [];
+  const entries: CompletionEntry[] = [];
+  const seen = new Set<string>();
+  const add = (e: CompletionEntry) => {
+    if (seen.has(e.label) || e.label === PLACEHOLDER) return;
+    seen.add(e.label);
+    entries.push(e);
+  };
+  // the variables of the quantifiers whose body holds the position, innermost first
+  for (let i = chain.length - 2; i >= 0; i--) {
+    const q = chain[i] as A.QuantifierExpr;
+    if (q.kind !== "QuantifierExpr" || chain[i + 1] !== q.body) continue;
+    add({
+      label: q.variable.name,
+      kind: "bound",
+      detail: elementType(q, checked) ?? `bound by \`${q.quantifier}\``,
+      documentation: probe.slice(q.span.start, q.collection.span.end),
+      range,
+    });
+  }
+  // the declarations above the one written here (a name is used after its declaration)
+  for (const d of ast.declarations) {
+    if (d === chain[1]) break;
+    const doc = declarationText(probe, d.span);
+    const typeText = (t: A.TypeExpr | null) => (t ? probe.slice(t.span.start, t.span.end) : "");
+    if (d.kind === "LetDecl") {
+      const t = checked?.lets.get(d.name.name)?.type;
+      const detail = t ? showType(t) : typeText(d.type);
+      add({ label: d.name.name, kind: "let", detail, documentation: doc, range });
+    } else if (d.kind === "ParamDecl") {
+      const t = checked?.params.get(d.name.name)?.type;
+      const detail = t ? showType(t) : typeText(d.type);
+      add({ label: d.name.name, kind: "param", detail, documentation: doc, range });
+    } else if (d.kind === "LexiconDecl") {
+      const words = checked?.lexicons.get(d.name.name)?.words.length;
+      const detail = words === undefined ? "lexicon" : `lexicon (${words} words)`;
+      add({ label: d.name.name, kind: "lexicon", detail, documentation: doc, range });
+    }
+  }
+  add({
+    label: "as_of",
+    kind: "as_of",
+    detail: "datetime",
+    documentation: "The instant the decision is made for.",
+    range,
   });
+  entries.push(...functionEntries(range));
+  if (`${ast.schema.name.name}@${ast.schema.version}` === "facts@1") {
+    for (const name of resolveSchemaAt([])?.fields ?? []) add(fieldEntry([], name, range));
+  }
+  return entries;
+}
+
+function functionEntries(range: Range): CompletionEntry[] {
+  return BUILTIN_FUNCTIONS.map((f) => ({
+    label: f.name,
+    kind: "function",
+    detail: f.signature,
+    documentation: f.doc,
+    range,
+  }));
 }
 
 /** A place in a file: the open one, a source document or a lexicon. */
@@ -263,21 +462,190 @@ export interface Place {
   range: Range;
 }
 
-/** The declaration of the quantifier variable `name` visible at the end of `chain`. */
-function boundVariable(chain: AnyNode[], name: string): A.Identifier | null {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const q = chain[i]!;
-    if (q.kind === "QuantifierExpr" && (q as A.QuantifierExpr).variable.name === name)
-      return (q as A.QuantifierExpr).variable;
-  }
-  return null;
-}
-
 /** The file of source `id` under the sources directory, when it is a file source. */
 function sourceFile(analysis: Analysis, id: string): string | null {
   const decl = analysis.checked?.sources.get(id);
   if (!decl || decl.location.kind !== "file" || analysis.sourcesDir === null) return null;
   return join(analysis.sourcesDir, decl.location.file.value);
+}
+
+// ---------------------------------------------------------------- the file's own names
+
+/**
+ * A name the file declares and refers to: a `let`, `param`, lexicon or source (one namespace), a
+ * rule id, or the variable a quantifier binds (in its body only).
+ */
+interface NameSymbol {
+  kind: "let" | "param" | "lexicon" | "source" | "rule" | "bound";
+  name: string;
+  /** What declares it (for a bound variable, its quantifier); null for a source cited but not declared. */
+  decl: A.LetDecl | A.ParamDecl | A.LexiconDecl | A.SourceDecl | A.RuleDecl | A.QuantifierExpr | null;
+  /** The declared name; null when undeclared. */
+  nameSpan: A.Span | null;
+}
+
+/** One place a symbol's name is written. */
+interface Occurrence {
+  span: A.Span;
+  symbol: NameSymbol;
+  /** Whether this is where the symbol is declared. */
+  declaration: boolean;
+  /** The bound variables visible here, by name (the innermost binding of each). */
+  scope: ReadonlyMap<string, NameSymbol>;
+}
+
+/** Every occurrence of the file's own names, in text order. */
+interface Resolution {
+  occurrences: Occurrence[];
+  byRef: Map<A.NameRef, Occurrence>;
+}
+
+const resolutions = new WeakMap<CheckedPolicy, Resolution>();
+
+/**
+ * Resolves every name of a checked file, as the checker does: a bare name is the variable of the
+ * innermost quantifier whose body holds it, else what the checker bound it to (a let, param or
+ * lexicon; facts fields and `as_of` are not the file's own). A name the checker left unbound (used
+ * before its declaration, or in a declaration it skipped) goes to the declaration of that name.
+ * Definition, references, rename and hover all read this one resolution.
+ */
+function resolveNames(checked: CheckedPolicy): Resolution {
+  const cached = resolutions.get(checked);
+  if (cached) return cached;
+  const symbols = new Map<object, NameSymbol>();
+  const undeclared = new Map<string, NameSymbol>();
+  const symbolOf = (decl: NonNullable<NameSymbol["decl"]>): NameSymbol => {
+    let s = symbols.get(decl);
+    if (!s) {
+      const name =
+        decl.kind === "QuantifierExpr" ? decl.variable : decl.kind === "RuleDecl" ? decl.id : decl.name;
+      const kind = (
+        {
+          LetDecl: "let",
+          ParamDecl: "param",
+          LexiconDecl: "lexicon",
+          SourceDecl: "source",
+          RuleDecl: "rule",
+          QuantifierExpr: "bound",
+        } as const
+      )[decl.kind];
+      s = { kind, name: name.kind === "DottedName" ? name.text : name.name, decl, nameSpan: name.span };
+      symbols.set(decl, s);
+    }
+    return s;
+  };
+  const byName = new Map<string, NameSymbol>();
+  for (const d of checked.ast.declarations) {
+    if (d.kind !== "RuleDecl" && d.kind !== "SourceDecl" && !byName.has(d.name.name))
+      byName.set(d.name.name, symbolOf(d));
+  }
+  const occurrences: Occurrence[] = [];
+  const byRef = new Map<A.NameRef, Occurrence>();
+  const none: ReadonlyMap<string, NameSymbol> = new Map();
+  const add = (
+    span: A.Span,
+    symbol: NameSymbol,
+    declaration: boolean,
+    scope: ReadonlyMap<string, NameSymbol>,
+  ) => {
+    const o = { span, symbol, declaration, scope };
+    occurrences.push(o);
+    return o;
+  };
+  const visitChildren = (
+    node: Record<string, unknown>,
+    scope: ReadonlyMap<string, NameSymbol>,
+    skip: string,
+  ) => {
+    for (const [k, v] of Object.entries(node))
+      if (k !== "span" && k !== "comments" && k !== skip) visit(v, scope);
+  };
+  const visit = (value: unknown, scope: ReadonlyMap<string, NameSymbol>): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, scope);
+      return;
+    }
+    if (!value || typeof value !== "object") return;
+    const node = value as A.Node;
+    switch (node.kind) {
+      case "LetDecl":
+      case "ParamDecl":
+      case "LexiconDecl":
+      case "SourceDecl":
+        add(node.name.span, symbolOf(node), true, none);
+        visitChildren(node as unknown as Record<string, unknown>, none, "name");
+        return;
+      case "RuleDecl":
+        add(node.id.span, symbolOf(node), true, none);
+        visitChildren(node as unknown as Record<string, unknown>, none, "id");
+        return;
+      case "QuantifierExpr": {
+        visit(node.collection, scope);
+        const v = symbolOf(node);
+        add(node.variable.span, v, true, scope);
+        visit(node.body, new Map(scope).set(v.name, v));
+        return;
+      }
+      case "NameRef": {
+        const b = checked.names.get(node);
+        let s = scope.get(node.name) ?? null;
+        if (!s && (b?.kind === "let" || b?.kind === "param" || b?.kind === "lexicon")) s = symbolOf(b.decl);
+        if (!s && !b) s = byName.get(node.name) ?? null;
+        if (s) byRef.set(node, add(node.span, s, false, scope));
+        return;
+      }
+      case "Citation": {
+        const name = node.source.name;
+        const decl = checked.sources.get(name);
+        let s = decl ? symbolOf(decl) : undeclared.get(name);
+        if (!s) undeclared.set(name, (s = { kind: "source", name, decl: null, nameSpan: null }));
+        add(node.source.span, s, false, scope);
+        return;
+      }
+      case "Identifier":
+      case "DottedName":
+      case "Comment":
+        return;
+    }
+    visitChildren(value as Record<string, unknown>, scope, "");
+  };
+  visit(checked.ast, none);
+  occurrences.sort((a, b) => a.span.start - b.span.start);
+  const out = { occurrences, byRef };
+  resolutions.set(checked, out);
+  return out;
+}
+
+/** The occurrence of one of the file's names at `offset` (one that ends there counts). */
+function occurrenceAt(names: Resolution, offset: number): Occurrence | null {
+  let touching: Occurrence | null = null;
+  for (const o of names.occurrences) {
+    if (o.span.start <= offset && offset < o.span.end) return o;
+    if (o.span.end === offset) touching = o;
+  }
+  return touching;
+}
+
+/**
+ * Every place the name at a position is written — a `let`, `param`, lexicon, source, rule id or
+ * bound variable (only within its quantifier) — in text order, its declaration included unless
+ * `includeDeclaration` is false. Null when the position is on none of the file's own names (a facts
+ * field, a function, a keyword, a string).
+ */
+export function referencesAt(
+  analysis: Analysis,
+  position: Position,
+  includeDeclaration = true,
+): Range[] | null {
+  const checked = analysis.checked;
+  if (!checked) return null;
+  const index = new LineIndex(analysis.text);
+  const names = resolveNames(checked);
+  const at = occurrenceAt(names, index.offset(position));
+  if (!at) return null;
+  return names.occurrences
+    .filter((o) => o.symbol === at.symbol && (includeDeclaration || !o.declaration))
+    .map((o) => index.range(o.span));
 }
 
 /**
@@ -290,29 +658,24 @@ export function definitionAt(analysis: Analysis, position: Position): Place | nu
   const checked = analysis.checked;
   if (!checked) return null;
   const index = new LineIndex(analysis.text);
+  const offset = index.offset(position);
   const here = (span: A.Span): Place => ({ file: analysis.file, range: index.range(span) });
   const top = (file: string, line = 0): Place => ({
     file,
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
   });
-  const chain = nodesAt(checked.ast, index.offset(position));
+  const at = occurrenceAt(resolveNames(checked), offset);
+  if (at && !at.declaration) return at.symbol.nameSpan ? here(at.symbol.nameSpan) : null;
+  // a declared name is its own definition, except a source's or lexicon's: its file (below)
+  if (at && at.symbol.kind !== "source" && at.symbol.kind !== "lexicon") return here(at.span);
+  const chain = nodesAt(checked.ast, offset);
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
-    if (node.kind === "NameRef") {
-      const b = checked.names.get(node as A.NameRef);
-      if (!b) return null;
-      if (b.kind === "let" || b.kind === "param" || b.kind === "lexicon") return here(b.decl.name.span);
-      if (b.kind === "bound") {
-        const v = boundVariable(chain.slice(0, i), (node as A.NameRef).name);
-        return v ? here(v.span) : null;
-      }
-      return null;
-    }
+    if (node.kind === "NameRef") return null;
     if (node.kind === "Citation") {
       const c = node as A.Citation;
-      const onId = index.offset(position) <= c.source.span.end;
       const decl = checked.sources.get(c.source.name);
-      if (onId && decl) return here(decl.name.span);
+      if (offset <= c.source.span.end && decl) return here(decl.name.span);
       const file = sourceFile(analysis, c.source.name);
       return file ? top(file, Math.max(0, c.line - 1)) : decl ? here(decl.name.span) : null;
     }
@@ -325,6 +688,191 @@ export function definitionAt(analysis: Analysis, position: Position): Place | nu
     }
   }
   return null;
+}
+
+// ---------------------------------------------------------------- rename
+
+/** Why the position is not on a name that can be renamed. */
+function notRenameable(checked: CheckedPolicy, text: string, offset: number): string {
+  const field = (name: string) =>
+    `\`${name}\` is a field of the facts: its name is the schema's, not the policy's`;
+  const chain = nodesAt(checked.ast, offset);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i]!;
+    const inSpan = (s: A.Span) => s.start <= offset && offset <= s.end;
+    if (node.kind === "NameRef") {
+      const name = (node as A.NameRef).name;
+      const b = checked.names.get(node as A.NameRef);
+      if (b?.kind === "fact") return field(name);
+      if (b?.kind === "as_of") return "`as_of` is built into the language";
+      return `\`${name}\` is not declared in this file`;
+    }
+    if (node.kind === "MemberExpr" && inSpan((node as A.MemberExpr).property.span))
+      return field((node as A.MemberExpr).property.name);
+    if (node.kind === "CallExpr" && inSpan((node as A.CallExpr).callee.span))
+      return `\`${(node as A.CallExpr).callee.name}\` is a builtin function`;
+    if (node.kind === "StringLit" || node.kind === "TemplateLit") return "a string cannot be renamed";
+  }
+  const word = /[\p{L}\p{M}\p{N}_]+$/u.exec(text.slice(0, offset))?.[0] ?? "";
+  const whole = word + (/^[\p{L}\p{M}\p{N}_]+/u.exec(text.slice(offset))?.[0] ?? "");
+  if (lang.KEYWORDS.has(whole)) return `\`${whole}\` is a keyword`;
+  return "there is no name to rename here";
+}
+
+/** Why `name` cannot be written where an identifier stands (null when it can). */
+function identifierProblem(name: string): string | null {
+  const { tokens, diagnostics } = lang.tokenize(name, "<new name>");
+  if (diagnostics.length === 0 && tokens.length === 1 && tokens[0]!.image === name) {
+    if (tokens[0]!.tokenType.name === "Identifier") return null;
+    if (lang.KEYWORDS.has(name)) return `\`${name}\` is a keyword`;
+  }
+  return `\`${name}\` is not a name: a name is a letter or \`_\` followed by letters, digits or \`_\``;
+}
+
+/** Why `name` cannot be a rule id (a dotted name, as `filing.pre_launch`; null when it can). */
+function ruleIdProblem(name: string): string | null {
+  const { tokens, diagnostics } = lang.tokenize(name, "<new name>");
+  const ok =
+    diagnostics.length === 0 &&
+    tokens.length % 2 === 1 &&
+    tokens.map((t) => t.image).join("") === name &&
+    tokens.every((t, i) =>
+      i === 0
+        ? t.tokenType.name === "Identifier"
+        : i % 2 === 1
+          ? t.tokenType.name === "Dot"
+          : t.tokenType.name === "Identifier" || lang.KEYWORDS.has(t.image),
+    );
+  return ok ? null : `\`${name}\` is not a rule id: names joined by \`.\`, as \`filing.pre_launch\``;
+}
+
+/** The symbol at a position and its occurrences, or why there is none. */
+function renameTarget(
+  analysis: Analysis,
+  position: Position,
+): { at: Occurrence; occurrences: Occurrence[]; names: Resolution; index: LineIndex } | { error: string } {
+  const checked = analysis.checked;
+  if (!checked) return { error: "the file has syntax errors: fix them before renaming" };
+  const index = new LineIndex(analysis.text);
+  const offset = index.offset(position);
+  const names = resolveNames(checked);
+  const at = occurrenceAt(names, offset);
+  if (!at) return { error: notRenameable(checked, analysis.text, offset) };
+  return { at, occurrences: names.occurrences.filter((o) => o.symbol === at.symbol), names, index };
+}
+
+/** The range of the name a rename at a position would change, and its text; or why none can be. */
+export function prepareRenameAt(
+  analysis: Analysis,
+  position: Position,
+): { range: Range; placeholder: string } | { error: string } {
+  const t = renameTarget(analysis, position);
+  if ("error" in t) return t;
+  return { range: t.index.range(t.at.span), placeholder: t.at.symbol.name };
+}
+
+/**
+ * Why renaming `symbol` to `name` would change what a name of the file means (null when it would
+ * not): the lets, params, lexicons and sources share one namespace; a let, param or lexicon may not
+ * take the name of a facts field, of `as_of` or of a bound variable; a bound variable may not take
+ * one of those either, nor that of a quantifier around or inside its own; and no renamed place may
+ * lie where a bound variable of that name is visible.
+ */
+function renameConflict(
+  symbol: NameSymbol,
+  name: string,
+  occurrences: readonly Occurrence[],
+  names: Resolution,
+  checked: CheckedPolicy,
+  index: LineIndex,
+): string | null {
+  const line = (span: A.Span) => index.position(span.start).line + 1;
+  if (symbol.kind === "rule") {
+    const other = checked.ast.declarations.find((d) => d.kind === "RuleDecl" && d.id.text === name);
+    return other ? `a rule \`${name}\` is already declared on line ${line(other.span)}` : null;
+  }
+  for (const d of checked.ast.declarations) {
+    if (d.kind === "RuleDecl" || d === symbol.decl || d.name.name !== name) continue;
+    if (symbol.kind === "bound" && d.kind === "SourceDecl") continue;
+    const what = { SourceDecl: "a source", LexiconDecl: "a lexicon", ParamDecl: "a param", LetDecl: "a let" }[
+      d.kind
+    ];
+    return `\`${name}\` is already declared on line ${line(d.name.span)} (${what})`;
+  }
+  if (symbol.kind === "source") return null;
+  if (name === "as_of") return "`as_of` is built into the language";
+  const facts = `${checked.ast.schema.name.name}@${checked.ast.schema.version}` === "facts@1";
+  if (facts && resolveSchemaAt([])?.fields?.includes(name)) return `\`${name}\` is a field of the facts`;
+  for (const o of occurrences) {
+    const b = o.scope.get(name);
+    if (b && b !== symbol)
+      return `on line ${line(o.span)}, \`${name}\` is the variable bound on line ${line(b.nameSpan!)}`;
+  }
+  const body = symbol.kind === "bound" ? (symbol.decl as A.QuantifierExpr).body.span : null;
+  for (const o of names.occurrences) {
+    if (!o.declaration || o.symbol.kind !== "bound" || o.symbol.name !== name || o.symbol === symbol)
+      continue;
+    if (body === null)
+      return `\`${name}\` is the variable bound on line ${line(o.span)}: a ${symbol.kind} cannot share its name`;
+    if (o.span.start >= body.start && o.span.end <= body.end)
+      return `\`${name}\` is the variable bound on line ${line(o.span)}, inside this quantifier`;
+  }
+  return null;
+}
+
+/**
+ * The edits renaming the name at a position (every occurrence, in this file), or why it cannot be
+ * renamed: not a name of the file (a facts field, a function, a keyword, a string), a new name that
+ * is not an identifier (a dotted name for a rule), or one that would change what a name means (see
+ * `renameConflict`). The renamed text is checked again: a rename that would add a diagnostic is
+ * refused too.
+ */
+export function renameAt(
+  analysis: Analysis,
+  position: Position,
+  newName: string,
+): { edits: TextEdit[] } | { error: string } {
+  const t = renameTarget(analysis, position);
+  if ("error" in t) return t;
+  const { at, occurrences, names, index } = t;
+  const symbol = at.symbol;
+  const checked = analysis.checked!;
+  if (newName === symbol.name) return { edits: [] };
+  const problem =
+    (symbol.kind === "rule" ? ruleIdProblem(newName) : identifierProblem(newName)) ??
+    renameConflict(symbol, newName, occurrences, names, checked, index);
+  if (problem) return { error: `cannot rename \`${symbol.name}\` to \`${newName}\`: ${problem}` };
+  const edits = occurrences.map((o) => ({ range: index.range(o.span), newText: newName }));
+  // the renamed file must check as before, with the same name at the same places
+  let text = "";
+  let from = 0;
+  const moved: A.Span[] = [];
+  for (const o of occurrences) {
+    text += analysis.text.slice(from, o.span.start);
+    moved.push({ start: text.length, end: text.length + newName.length });
+    text += newName;
+    from = o.span.end;
+  }
+  text += analysis.text.slice(from);
+  const after = analyze(analysis.file, text, { sourcesDir: analysis.sourcesDir });
+  const counts = new Map<string, number>();
+  for (const d of analysis.diagnostics) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  for (const d of after.diagnostics) {
+    const n = counts.get(d.code) ?? 0;
+    if (n === 0) return { error: `cannot rename \`${symbol.name}\` to \`${newName}\`: ${d.message}` };
+    counts.set(d.code, n - 1);
+  }
+  const renamed = after.checked ? resolveNames(after.checked) : null;
+  const first = renamed?.occurrences.find((o) => o.span.start === moved[0]!.start);
+  const same =
+    first !== undefined &&
+    renamed!.occurrences
+      .filter((o) => o.symbol === first.symbol)
+      .map((o) => `${o.span.start}-${o.span.end}`)
+      .join() === moved.map((s) => `${s.start}-${s.end}`).join();
+  if (!same)
+    return { error: `cannot rename \`${symbol.name}\` to \`${newName}\`: it would change what names mean` };
+  return { edits };
 }
 
 /** The text of a cited line for a hover (around the quote when it is long), and whether the quote is on it. */

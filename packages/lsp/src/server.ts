@@ -1,16 +1,19 @@
 /**
  * The Norma language server (LSP over stdio): diagnostics as you type (citations verified when
  * given the sources directory) with quick fixes, hover with types, facts-field descriptions and
- * cited lines, go to definition, the outline, completion of facts fields after `.`, and document
- * formatting. Started by `norma lsp`; editors (the VS Code extension in `editors/vscode`) launch it.
+ * cited lines, go to definition, find references, rename (with prepare), the outline, completion
+ * (facts fields after `.`, names elsewhere), and document formatting. Started by `norma lsp`;
+ * editors (the VS Code extension in `editors/vscode`) launch it.
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   CodeActionKind,
   CompletionItemKind,
   DiagnosticSeverity,
+  LSPErrorCodes,
   MarkupKind,
   ProposedFeatures,
+  ResponseError,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -27,7 +30,11 @@ import {
   formatDocument,
   hoverAt,
   outlineOf,
+  prepareRenameAt,
+  referencesAt,
+  renameAt,
   type Analysis,
+  type CompletionKind,
   type OutlineSymbol,
 } from "./analysis.js";
 
@@ -45,6 +52,17 @@ const SYMBOL_KINDS: Readonly<Record<string, SymbolKind>> = {
   let: SymbolKind.Variable,
   rule: SymbolKind.Function,
   exception: SymbolKind.Event,
+};
+
+const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
+  field: CompletionItemKind.Field,
+  let: CompletionItemKind.Variable,
+  param: CompletionItemKind.Constant,
+  lexicon: CompletionItemKind.Constant,
+  bound: CompletionItemKind.Variable,
+  as_of: CompletionItemKind.Constant,
+  function: CompletionItemKind.Function,
+  source: CompletionItemKind.Reference,
 };
 
 function documentSymbol(s: OutlineSymbol): DocumentSymbol {
@@ -72,6 +90,8 @@ export function startLanguageServer(
       textDocumentSync: TextDocumentSyncKind.Full,
       hoverProvider: true,
       definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       documentFormattingProvider: true,
@@ -124,6 +144,30 @@ export function startLanguageServer(
     return { uri, range: place.range };
   });
 
+  connection.onReferences((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    const ranges = analysis
+      ? referencesAt(analysis, params.position, params.context.includeDeclaration)
+      : null;
+    return ranges ? ranges.map((range) => ({ uri: params.textDocument.uri, range })) : null;
+  });
+
+  connection.onPrepareRename((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    if (!analysis) return null;
+    const target = prepareRenameAt(analysis, params.position);
+    if ("error" in target) throw new ResponseError(LSPErrorCodes.RequestFailed, target.error);
+    return target;
+  });
+
+  connection.onRenameRequest((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    if (!analysis) return null;
+    const renamed = renameAt(analysis, params.position, params.newName);
+    if ("error" in renamed) throw new ResponseError(LSPErrorCodes.RequestFailed, renamed.error);
+    return { changes: { [params.textDocument.uri]: renamed.edits } };
+  });
+
   connection.onDocumentSymbol((params) => {
     const analysis = analyses.get(params.textDocument.uri);
     return analysis ? outlineOf(analysis).map(documentSymbol) : [];
@@ -146,11 +190,16 @@ export function startLanguageServer(
   connection.onCompletion((params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
-    return completeAt(doc.getText(), params.position).map((c) => ({
+    const entries = completeAt(doc.getText(), params.position, analyses.get(params.textDocument.uri));
+    return entries.map((c, i) => ({
       label: c.label,
-      kind: CompletionItemKind.Field,
+      kind: COMPLETION_KINDS[c.kind],
       detail: c.detail,
       documentation: c.documentation,
+      // names: in the order of `completeAt` (the innermost bound variables first), replacing what was typed
+      ...(c.range
+        ? { sortText: String(i).padStart(4, "0"), textEdit: { range: c.range, newText: c.label } }
+        : {}),
     }));
   });
 

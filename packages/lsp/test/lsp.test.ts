@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,6 +13,7 @@ import {
   outlineOf,
   type TextEdit,
 } from "../src/index.js";
+import { startLspClient } from "./lsp-client.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const FILE = join(REPO, "policies/filing/review.norma");
@@ -161,55 +161,23 @@ describe("language server analyses", () => {
 
 describe("norma lsp over stdio", () => {
   it("answers initialize and publishes diagnostics for an opened document", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(REPO, "packages/cli/src/main.ts"), "lsp", "--stdio"],
-      { cwd: REPO },
-    );
-    let buffer = Buffer.alloc(0);
-    const messages: Array<{
-      id?: number;
-      method?: string;
-      params?: { diagnostics?: Array<{ code: string }> };
-      result?: { capabilities?: object };
-    }> = [];
-    child.stdout.on("data", (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const head = buffer.indexOf("\r\n\r\n");
-        if (head < 0) return;
-        const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, head).toString())?.[1]);
-        if (buffer.length < head + 4 + length) return;
-        messages.push(JSON.parse(buffer.subarray(head + 4, head + 4 + length).toString("utf8")));
-        buffer = buffer.subarray(head + 4 + length);
-      }
-    });
-    const send = (msg: object) => {
-      const body = Buffer.from(JSON.stringify({ jsonrpc: "2.0", ...msg }), "utf8");
-      child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-      child.stdin.write(body);
-    };
-    const waitFor = async (pred: (m: (typeof messages)[number]) => boolean) => {
-      for (let i = 0; i < 600; i++) {
-        const m = messages.find(pred);
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no such message; got ${JSON.stringify(messages).slice(0, 500)}`);
-    };
+    const client = startLspClient(REPO);
     try {
-      send({ id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
-      const init = await waitFor((m) => m.id === 1);
-      expect(init.result?.capabilities).toMatchObject({
+      const init = await client.request(1, "initialize", {
+        processId: null,
+        rootUri: null,
+        capabilities: {},
+      });
+      expect((init.result as { capabilities: object }).capabilities).toMatchObject({
         hoverProvider: true,
         definitionProvider: true,
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         documentFormattingProvider: true,
       });
-      send({ method: "initialized", params: {} });
+      client.send({ method: "initialized", params: {} });
       const uri = pathToFileURL(FILE).href;
-      send({
+      client.send({
         method: "textDocument/didOpen",
         params: {
           textDocument: {
@@ -220,18 +188,15 @@ describe("norma lsp over stdio", () => {
           },
         },
       });
-      const diag = await waitFor((m) => m.method === "textDocument/publishDiagnostics");
+      const diag = await client.waitFor((m) => m.method === "textDocument/publishDiagnostics");
       expect(diag.params?.diagnostics?.map((d) => d.code)).toContain("check/unknown-field");
       const typo = TEXT.replace("filing.status", "filing.statsu");
       const range = { start: at(typo, "statsu"), end: at(typo, "statsu", 6) };
-      send({
-        id: 3,
-        method: "textDocument/codeAction",
-        params: { textDocument: { uri }, range, context: { diagnostics: [] } },
+      const action = await client.request(3, "textDocument/codeAction", {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [] },
       });
-      const action = (await waitFor((m) => m.id === 3)) as unknown as {
-        result: Array<{ title: string; kind: string; edit: { changes: Record<string, TextEdit[]> } }>;
-      };
       expect(action.result).toEqual([
         expect.objectContaining({
           title: "change to `status`",
@@ -239,14 +204,10 @@ describe("norma lsp over stdio", () => {
           edit: { changes: { [uri]: [{ range, newText: "status" }] } },
         }),
       ]);
-      send({ id: 4, method: "textDocument/documentSymbol", params: { textDocument: { uri } } });
-      const symbols = (await waitFor((m) => m.id === 4)) as unknown as { result: Array<{ name: string }> };
-      expect(symbols.result.map((s) => s.name)).toEqual(["filing.review"]);
-      send({ id: 2, method: "shutdown" });
-      await waitFor((m) => m.id === 2);
-      send({ method: "exit" });
+      const symbols = await client.request(4, "textDocument/documentSymbol", { textDocument: { uri } });
+      expect((symbols.result as Array<{ name: string }>).map((s) => s.name)).toEqual(["filing.review"]);
     } finally {
-      child.kill();
+      await client.close();
     }
   });
 });
