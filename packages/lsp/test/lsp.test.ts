@@ -163,19 +163,13 @@ describe("norma lsp over stdio", () => {
   it("answers initialize and publishes diagnostics for an opened document", async () => {
     const client = startLspClient(REPO);
     try {
-      const init = await client.request(1, "initialize", {
-        processId: null,
-        rootUri: null,
-        capabilities: {},
-      });
-      expect((init.result as { capabilities: object }).capabilities).toMatchObject({
+      expect(await client.initialize()).toMatchObject({
         hoverProvider: true,
         definitionProvider: true,
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         documentFormattingProvider: true,
       });
-      client.send({ method: "initialized", params: {} });
       const uri = pathToFileURL(FILE).href;
       client.send({
         method: "textDocument/didOpen",

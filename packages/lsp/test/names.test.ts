@@ -426,17 +426,11 @@ describe("references, rename and completion over stdio", () => {
   it("answers textDocument/references, prepareRename, rename and completion", async () => {
     const client = startLspClient(REPO);
     try {
-      const init = await client.request(1, "initialize", {
-        processId: null,
-        rootUri: null,
-        capabilities: {},
-      });
-      expect((init.result as { capabilities: object }).capabilities).toMatchObject({
+      expect(await client.initialize()).toMatchObject({
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         completionProvider: { triggerCharacters: ["."] },
       });
-      client.send({ method: "initialized", params: {} });
       const uri = pathToFileURL(REVIEW).href;
       client.send({
         method: "textDocument/didOpen",
