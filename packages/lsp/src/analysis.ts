@@ -280,7 +280,9 @@ export function completeAt(text: string, position: Position, analysis?: Analysis
     const own = analysis && analysis.text === text ? analysis : null;
     return completeNames(text, offset, index, own, analysis?.file ?? "<completion>");
   }
-  const parts = m[1]!.split(".");
+  const written = m[1]!.split(".");
+  // `s.` where `s` is a quantifier's variable: the fields of an item of its collection
+  const parts = boundItemPath(text, m.index, written, analysis?.file ?? "<completion>") ?? written;
   let info = resolveSchemaAt(parts);
   let base = parts;
   if (info && !info.fields && info.items?.fields) {
@@ -289,6 +291,32 @@ export function completeAt(text: string, position: Position, analysis?: Analysis
   }
   const names = info?.fields ?? info?.items?.fields ?? [];
   return names.map((name) => fieldEntry(base, name));
+}
+
+/**
+ * The facts path (`submissions.[].kind`) that `written` (`s.kind`, starting at `start` in `text`)
+ * stands for when its head is the variable of a quantifier whose body holds it (the innermost of
+ * that name); null when it is not one. The text is parsed with a placeholder after the dot.
+ */
+function boundItemPath(text: string, start: number, written: string[], file: string): string[] | null {
+  const end = start + written.join(".").length + 1;
+  const ast = lang.parsePolicy(text.slice(0, end) + PLACEHOLDER + text.slice(end), file).value;
+  const chain = ast ? chainToName(ast, start) : null;
+  if (!chain) return null;
+  const collectionPath = (depth: number, name: string): string[] | null => {
+    for (let i = depth - 1; i >= 0; i--) {
+      const q = chain[i] as A.QuantifierExpr;
+      if (q.kind !== "QuantifierExpr" || chain[i + 1] !== q.body || q.variable.name !== name) continue;
+      const path = pathOf(q.collection)?.split(".");
+      if (!path) return null;
+      // a collection read through an outer variable (`any d in s.documents: d.`)
+      const outer = collectionPath(i, path[0]!);
+      return [...(outer ?? path.slice(0, 1)), ...path.slice(1), "[]"];
+    }
+    return null;
+  };
+  const item = collectionPath(chain.length - 1, written[0]!);
+  return item === null ? null : [...item, ...written.slice(1)];
 }
 
 /** A name parsed in place of an empty completion position, to learn what the parser reads there. */

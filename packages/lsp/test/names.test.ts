@@ -327,6 +327,28 @@ describe("rename", () => {
   });
 });
 
+describe("completion after a quantifier's variable and `.`", () => {
+  const API_FIELDS = ["api", "infoType", "pages", "purpose", "usedBy"];
+  const fields = (text: string, needle: string, delta: number) =>
+    completeAt(text, at(text, needle, delta), analyze(PRIVACY, text))
+      .map((e) => e.label)
+      .sort();
+
+  it("lists the fields of an item of the variable's collection, also inner variables", () => {
+    expect(fields(PRIVACY_TEXT, "q.infoType != p.infoType", 2)).toEqual(API_FIELDS);
+    expect(fields(PRIVACY_TEXT, "q.infoType != p.infoType", 16)).toEqual(API_FIELDS);
+    expect(fields(PRIVACY_TEXT, "q.infoType != p.infoType", 16)).not.toContain("apis");
+  });
+
+  it("while the body is being typed (the file does not parse), and for a variable's record fields", () => {
+    const typing = PRIVACY_TEXT.replace("q.infoType != p.infoType", "q.");
+    expect(fields(typing, "q.\n", 2)).toEqual(API_FIELDS);
+    // outside the quantifier `q` is not a variable: no facts field is named `q`
+    const outside = `${PRIVACY_TEXT}\nlet x = q.`;
+    expect(fields(outside, "let x = q.", 10)).toEqual([]);
+  });
+});
+
 describe("completion of names", () => {
   /** `label kind detail` of each entry that is not a function or a facts field. */
   const own = (entries: ReturnType<typeof completeAt>) =>
