@@ -215,6 +215,8 @@ describe("norma replay", () => {
       expect((await replayLines([out[1]!, out[0]!])).code).toBe(2);
       const beyond = JSON.stringify({ ...JSON.parse(out[0]!), line: 99 });
       expect((await replayLines([beyond])).code).toBe(2);
+      expect((await replayLines(["{not json"])).code).toBe(2);
+      expect((await replayLines([JSON.stringify({ verdict: "pass" })])).code).toBe(2);
       expect(await run(["--decisions", join(dir, "missing.ndjson"), "--facts", input])).toBe(2);
       expect(await run(["--decisions", input, "--decision", input, "--facts", input])).toBe(2);
     });

@@ -11,32 +11,15 @@ import {
   hoverAt,
   LineIndex,
   outlineOf,
-  type TextEdit,
 } from "../src/index.js";
 import { startLspClient } from "./lsp-client.js";
+import { applyEdits, at } from "./text-helpers.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const FILE = join(REPO, "policies/filing/review.norma");
 const TEXT = readFileSync(FILE, "utf8");
 const SEEDS = join(REPO, "../shared/seeds");
 const PRIVACY = join(REPO, "policies/privacy/guide.norma");
-
-/** The position of the first occurrence of `needle` (plus `delta` characters). */
-function at(text: string, needle: string, delta = 0) {
-  const i = text.indexOf(needle);
-  if (i < 0) throw new Error(`no ${needle}`);
-  return new LineIndex(text).position(i + delta);
-}
-
-/** `text` with `edits` applied (as an editor applies a quick fix). */
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const index = new LineIndex(text);
-  let out = text;
-  const sorted = [...edits].sort((a, b) => index.offset(b.range.start) - index.offset(a.range.start));
-  for (const e of sorted)
-    out = out.slice(0, index.offset(e.range.start)) + e.newText + out.slice(index.offset(e.range.end));
-  return out;
-}
 
 describe("language server analyses", () => {
   it("a real policy has no diagnostics; a typo gets one at the right place with a did-you-mean", () => {

@@ -15,6 +15,7 @@ import {
   type TextEdit,
 } from "../src/index.js";
 import { startLspClient } from "./lsp-client.js";
+import { applyEdits, at } from "./text-helpers.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const REVIEW = join(REPO, "policies/filing/review.norma");
@@ -40,13 +41,6 @@ rule filing.scoping_a "a"
   then flag "f"
 `;
 
-/** The position of the first occurrence of `needle` (plus `delta` characters). */
-function at(text: string, needle: string, delta = 0) {
-  const i = text.indexOf(needle);
-  if (i < 0) throw new Error(`no ${needle}`);
-  return new LineIndex(text).position(i + delta);
-}
-
 /**
  * The ranges of the whole-word occurrences of `word` (not after a `.`: not a field) inside the
  * first occurrence of `block` (default: the whole text), in order.
@@ -59,16 +53,6 @@ function words(text: string, word: string, block = text): Range[] {
   const re = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}_.])${word}(?![\\p{L}\\p{M}\\p{N}_])`, "gu");
   for (const m of block.matchAll(re))
     out.push(index.range({ start: from + m.index, end: from + m.index + word.length }));
-  return out;
-}
-
-/** `text` with `edits` applied. */
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const index = new LineIndex(text);
-  let out = text;
-  const sorted = [...edits].sort((a, b) => index.offset(b.range.start) - index.offset(a.range.start));
-  for (const e of sorted)
-    out = out.slice(0, index.offset(e.range.start)) + e.newText + out.slice(index.offset(e.range.end));
   return out;
 }
 

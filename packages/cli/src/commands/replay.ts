@@ -104,9 +104,7 @@ export function replayProblems(engine: Engine, stored: Decision, facts: unknown)
   const evaluator = recorded === "reference" || recorded === "compiled" ? recorded : "fast";
   const again = engine.decide(facts, { asOf: stored.asOf, evaluator, explain: stored.explained !== false });
   if (!again.ok) {
-    problems.push(
-      `the facts are invalid now: ${again.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,
-    );
+    problems.push(`the facts are invalid now: ${listErrors(again.errors)}`);
     return problems;
   }
   if (stored.explained && again.decision.factsHash !== stored.factsHash) {
@@ -117,6 +115,11 @@ export function replayProblems(engine: Engine, stored: Decision, facts: unknown)
   const difference = describeDifferences(stored, again.decision);
   if (difference !== null) problems.push(difference);
   return problems;
+}
+
+/** Facts errors on one line: `/pointer message; …`. */
+function listErrors(errors: ReadonlyArray<{ pointer: string; message: string }>): string {
+  return errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ");
 }
 
 /** What `norma replay` adds to `reproduced: …` for a stored decision that stands. */
@@ -306,10 +309,7 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
       }
       counts.decisions++;
       if (!parsedFacts.ok) {
-        notStanding(
-          lineNo as number,
-          `its facts do not parse now: ${parsedFacts.errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ")}`,
-        );
+        notStanding(lineNo as number, `its facts do not parse now: ${listErrors(parsedFacts.errors)}`);
         continue;
       }
       if (!rest.explained) counts.unexplained++;
@@ -324,11 +324,10 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
     await decisions.return?.();
     await facts.return?.();
   }
-  const total = counts.decisions;
   if (counts.notReproduced > MAX_LISTED)
     process.stdout.write(`… and ${counts.notReproduced - MAX_LISTED} more lines not reproduced\n`);
   process.stdout.write(
-    `replayed ${total} decision${total === 1 ? "" : "s"} and ${counts.errorRecords} error record${counts.errorRecords === 1 ? "" : "s"}: ${counts.reproduced} reproduced, ${counts.notReproduced} not reproduced${
+    `replayed ${counts.decisions} decision${counts.decisions === 1 ? "" : "s"} and ${counts.errorRecords} error record${counts.errorRecords === 1 ? "" : "s"}: ${counts.reproduced} reproduced, ${counts.notReproduced} not reproduced${
       counts.unexplained > 0
         ? ` (${counts.unexplained} made with \`explain: false\` record no facts hash: each was checked against the facts line it names)`
         : ""
