@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildBundle, findPolicyFiles } from "@norma/compiler";
 import { loadBundle } from "@norma/runtime";
-import { isExplanationPointer, jsonDifferences, run } from "../src/commands/replay.js";
+import { isExplanationPointer, jsonDifferences, replayBatch, run } from "../src/commands/replay.js";
 import { LineDecider, type DecideSettings } from "../src/batch/line-decider.js";
 import { emptyCounts } from "../src/batch/stats.js";
 import { captureOutput } from "./support/capture-output.js";
@@ -170,7 +170,7 @@ describe("norma replay", () => {
       writeFileSync(file, out.join("\n") + "\n");
       outText.stdout = "";
       const code = await run(["--decisions", file, "--facts", input, "--policies", bundle]);
-      return { code, text: outText.stdout };
+      return { code, text: outText.stdout, file };
     };
     const outText = out;
 
@@ -208,11 +208,46 @@ describe("norma replay", () => {
       );
     });
 
-    it("refuses compact output, lines out of order and a facts file too short (exit 2)", async () => {
+    it("replays decisions out of input order (`--unordered`), and every input line needs exactly one", async () => {
+      const out = batchOutput({});
+      const shuffled = [out[3]!, out[5]!, out[0]!, out[4]!, out[2]!, out[1]!];
+      const all = await replayLines(shuffled);
+      expect([all.code, all.text]).toEqual([
+        0,
+        "replayed 4 decisions and 2 error records: 6 reproduced, 0 not reproduced\n",
+      ]);
+      // line 2 decided twice, lines 3 and 6 not at all (line 3 was read ahead, line 6 never)
+      const r = await replayLines([out[1]!, out[3]!, out[0]!, out[1]!, out[4]!]);
+      expect(r.code).toBe(1);
+      expect(r.text).toBe(
+        [
+          `line 2: a second decision, at ${"X"}:4`,
+          "line 3: no decision in `X`",
+          "line 6: no decision in `X`",
+          "replayed 3 decisions and 1 error record: 4 reproduced, 0 not reproduced; 2 input lines have no decision; 1 decision line repeats a line already decided",
+          "",
+        ]
+          .join("\n")
+          .replaceAll("X", r.file),
+      );
+    });
+
+    it("refuses decisions too far out of order to replay in step (exit 2, sort them first)", async () => {
+      const out = batchOutput({});
+      const file = join(dir, "far.ndjson");
+      writeFileSync(file, [out[5]!, ...out.slice(0, 5)].join("\n") + "\n");
+      const held = lines.slice(0, 5).reduce((n, l) => n + l.length, 0);
+      outText.stderr = "";
+      expect(await replayBatch(file, input, bundle, held - 1)).toBe(2);
+      expect(outText.stderr).toContain("the decision of line 6 comes before the decisions of");
+      expect(outText.stderr).toContain("sort the decisions by `line`");
+      expect(await replayBatch(file, input, bundle, held)).toBe(0);
+    });
+
+    it("refuses compact output, lines that are not its output and a facts file too short (exit 2)", async () => {
       const compact = batchOutput({ output: "compact" });
       expect((await replayLines(compact)).code).toBe(2);
       const out = batchOutput({});
-      expect((await replayLines([out[1]!, out[0]!])).code).toBe(2);
       const beyond = JSON.stringify({ ...JSON.parse(out[0]!), line: 99 });
       expect((await replayLines([beyond])).code).toBe(2);
       expect((await replayLines(["{not json"])).code).toBe(2);

@@ -6,7 +6,8 @@
  * Exit 0 when it is reproduced, 1 when it is not (with what differs), 2 for bad input.
  *
  * `norma replay --decisions OUT.ndjson --facts IN.ndjson`: the same for every line of a
- * `norma batch` output against the input line it names (see {@link replayBatch}).
+ * `norma batch` output (in input order or not) against the input line it names, and every input
+ * line must have one decision (see {@link replayBatch}).
  */
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -210,12 +211,25 @@ export async function run(args: string[]): Promise<number> {
 const MAX_LISTED = 20;
 
 /**
+ * The most facts text (in UTF-16 code units) held for lines read ahead of their decision: an
+ * `--unordered` batch output is out of order by at most the batches in flight, far below this.
+ */
+export const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+
+/**
  * `--decisions FILE --facts FILE`: every decision line of a `norma batch` output (full decisions;
  * error records are checked to still be errors) against the facts line it names (`line`), both
- * files streamed in step, so memory stays flat. Decision lines must come in input order (the
- * default of `norma batch`). Exit 0 when every line stands, 1 when one does not, 2 for bad input.
+ * files streamed in step, so memory stays flat. Decisions may come out of input order (`norma batch
+ * --unordered`): facts lines read ahead of their decision wait in a buffer of at most
+ * {@link MAX_PENDING_CHARS}. Every input line must have exactly one decision line. Exit 0 when every
+ * line stands, 1 when one does not (or has no decision, or two), 2 for bad input.
  */
-async function replayBatch(decisionsPath: string, factsPath: string, policies: string): Promise<number> {
+export async function replayBatch(
+  decisionsPath: string,
+  factsPath: string,
+  policies: string,
+  maxPendingChars = MAX_PENDING_CHARS,
+): Promise<number> {
   const open = (path: string) => {
     if (path !== "-") {
       try {
@@ -241,12 +255,31 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
   const engine = loadEngine(policies);
   if (!engine) return 1;
   // every line counts once as reproduced or not, whether it holds a decision or an error record
-  const counts = { decisions: 0, errorRecords: 0, reproduced: 0, notReproduced: 0, unexplained: 0 };
+  const counts = {
+    decisions: 0,
+    errorRecords: 0,
+    reproduced: 0,
+    notReproduced: 0,
+    unexplained: 0,
+    duplicates: 0,
+    missing: 0,
+  };
   let factsLine = 0;
   let decisionLine = 0;
+  // facts lines read ahead of their decision (out-of-order output), by line number
+  const pending = new Map<number, string>();
+  let pendingChars = 0;
+  let listed = 0;
+  const list = (text: string) => {
+    if (++listed <= MAX_LISTED) process.stdout.write(`${text}\n`);
+  };
   const notStanding = (lineNo: number, why: string) => {
     counts.notReproduced++;
-    if (counts.notReproduced <= MAX_LISTED) process.stdout.write(`line ${lineNo}: not reproduced: ${why}\n`);
+    list(`line ${lineNo}: not reproduced: ${why}`);
+  };
+  const noDecision = (lineNo: number) => {
+    counts.missing++;
+    list(`line ${lineNo}: no decision in \`${decisionsPath}\``);
   };
   try {
     for (;;) {
@@ -270,21 +303,35 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
         );
         return 2;
       }
+      let factsText: string | null | undefined = null;
       if ((lineNo as number) <= factsLine) {
-        fail(
-          `${decisionsPath}:${decisionLine}: line ${String(lineNo)} comes after line ${factsLine}: the decisions are not in input order`,
-          "replay the output of `norma batch` without `--unordered`, or sort it by `line`",
-        );
-        return 2;
+        factsText = pending.get(lineNo as number);
+        if (factsText === undefined) {
+          counts.duplicates++;
+          list(`line ${String(lineNo)}: a second decision, at ${decisionsPath}:${decisionLine}`);
+          continue;
+        }
+        pending.delete(lineNo as number);
+        pendingChars -= factsText.length;
       }
-      let factsText: string | null = null;
       while (factsLine < (lineNo as number)) {
         const f = await facts.next();
         if (f.done) break;
         factsLine++;
-        factsText = f.value;
+        if (factsLine === lineNo) factsText = f.value;
+        else {
+          pending.set(factsLine, f.value);
+          pendingChars += f.value.length;
+          if (pendingChars > maxPendingChars) {
+            fail(
+              `${decisionsPath}:${decisionLine}: the decision of line ${String(lineNo)} comes before the decisions of ${pending.size} earlier lines: too far out of input order to replay in step`,
+              "sort the decisions by `line` first (`norma batch` without `--unordered` writes them in order)",
+            );
+            return 2;
+          }
+        }
       }
-      if (factsLine < (lineNo as number) || factsText === null) {
+      if (factsText === null) {
         fail(
           `${factsPath} has ${factsLine} lines, but ${decisionsPath}:${decisionLine} is the decision of line ${String(lineNo)}`,
         );
@@ -317,6 +364,13 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
       if (problems.length === 0) counts.reproduced++;
       else notStanding(lineNo as number, problems.join("; "));
     }
+    // every input line must have had a decision: those read ahead, then the rest of the facts
+    for (const lineNo of [...pending.keys()].sort((a, b) => a - b)) noDecision(lineNo);
+    for (;;) {
+      const f = await facts.next();
+      if (f.done) break;
+      noDecision(++factsLine);
+    }
   } catch (e) {
     fail(`cannot read the decisions or the facts: ${(e as Error).message}`);
     return 2;
@@ -324,14 +378,18 @@ async function replayBatch(decisionsPath: string, factsPath: string, policies: s
     await decisions.return?.();
     await facts.return?.();
   }
-  if (counts.notReproduced > MAX_LISTED)
-    process.stdout.write(`… and ${counts.notReproduced - MAX_LISTED} more lines not reproduced\n`);
+  if (listed > MAX_LISTED)
+    process.stdout.write(`… and ${listed - MAX_LISTED} more lines that do not stand\n`);
   process.stdout.write(
     `replayed ${counts.decisions} decision${counts.decisions === 1 ? "" : "s"} and ${counts.errorRecords} error record${counts.errorRecords === 1 ? "" : "s"}: ${counts.reproduced} reproduced, ${counts.notReproduced} not reproduced${
       counts.unexplained > 0
         ? ` (${counts.unexplained} made with \`explain: false\` record no facts hash: each was checked against the facts line it names)`
         : ""
+    }${counts.missing > 0 ? `; ${counts.missing} input line${counts.missing === 1 ? " has" : "s have"} no decision` : ""}${
+      counts.duplicates > 0
+        ? `; ${counts.duplicates} decision line${counts.duplicates === 1 ? " repeats" : "s repeat"} a line already decided`
+        : ""
     }\n`,
   );
-  return counts.notReproduced === 0 ? 0 : 1;
+  return counts.notReproduced + counts.missing + counts.duplicates === 0 ? 0 : 1;
 }
