@@ -244,14 +244,38 @@ describe("norma replay", () => {
       expect(await replayBatch(file, input, bundle, held)).toBe(0);
     });
 
-    it("refuses compact output, lines that are not its output and a facts file too short (exit 2)", async () => {
+    it("replays compact output (`--compact`): verdict and outcomes made again at the recorded as-of", async () => {
       const compact = batchOutput({ output: "compact" });
-      expect((await replayLines(compact)).code).toBe(2);
+      const r = await replayLines(compact);
+      expect([r.code, r.text]).toEqual([
+        0,
+        "replayed 4 decisions and 2 error records: 6 reproduced, 0 not reproduced (4 compact decisions record no facts hash, rule statuses or engine: each was checked against the facts line it names, its verdict and outcomes made again)\n",
+      ]);
+      const edited = compact.map((l) => JSON.parse(l) as Record<string, unknown>);
+      edited[0]!.verdict = "reject";
+      edited[1]!.bundle = "sha256:0";
+      // another day: the verdict and outcomes of line 3 (a review window counted in days) change
+      edited[2]!.asOf = "2026-01-01T00:00:00+08:00";
+      const bad = await replayLines(edited.map((x) => JSON.stringify(x)));
+      expect(bad.code).toBe(1);
+      const lines = bad.text.split("\n");
+      expect(lines[0]).toBe("line 1: not reproduced: the decision differs at `/verdict`");
+      expect(lines[1]).toMatch(
+        /^line 2: not reproduced: the policies are not the bundle the decision was made with: sha256:[0-9a-f]{64} ≠ sha256:0$/,
+      );
+      expect(lines[2]).toBe(
+        "line 3: not reproduced: the decision differs at `/verdict`, `/outcomes/1/rule`, `/outcomes/1/effect`, `/outcomes/1/label`, `/outcomes/1/norms/0`",
+      );
+      expect(lines[3]).toMatch(/^replayed 4 decisions and 2 error records: 3 reproduced, 3 not reproduced/);
+    });
+
+    it("refuses lines that are not its output and a facts file too short (exit 2)", async () => {
       const out = batchOutput({});
       const beyond = JSON.stringify({ ...JSON.parse(out[0]!), line: 99 });
       expect((await replayLines([beyond])).code).toBe(2);
       expect((await replayLines(["{not json"])).code).toBe(2);
       expect((await replayLines([JSON.stringify({ verdict: "pass" })])).code).toBe(2);
+      expect((await replayLines([JSON.stringify({ line: 1, verdict: "pass" })])).code).toBe(2);
       expect(await run(["--decisions", join(dir, "missing.ndjson"), "--facts", input])).toBe(2);
       expect(await run(["--decisions", input, "--decision", input, "--facts", input])).toBe(2);
     });

@@ -14,6 +14,7 @@ import { createInterface } from "node:readline";
 import { isDeepStrictEqual } from "node:util";
 import { parseFactsJson } from "@norma/facts";
 import { ENGINE_VERSION, type Decision, type Engine } from "@norma/runtime";
+import { compactDecision } from "../batch/line-decider.js";
 import { loadEngine } from "../policies.js";
 import { fail, parseCommandArgs, readInput } from "../util.js";
 
@@ -118,6 +119,50 @@ export function replayProblems(engine: Engine, stored: Decision, facts: unknown)
   return problems;
 }
 
+/** A line of `norma batch --compact` output, without its `line` (see `compactDecision`). */
+interface CompactDecision {
+  verdict: string;
+  asOf: string;
+  bundle: string;
+  outcomes: unknown[];
+}
+
+/** Whether `x` (a batch output line without its `line`) is a compact decision. */
+function isCompactDecision(x: Record<string, unknown>): x is Record<string, unknown> & CompactDecision {
+  return (
+    typeof x.verdict === "string" &&
+    typeof x.asOf === "string" &&
+    typeof x.bundle === "string" &&
+    Array.isArray(x.outcomes) &&
+    x.format === undefined
+  );
+}
+
+/**
+ * Why a compact decision (`norma batch --compact`: verdict, as-of, bundle hash and outcomes, no
+ * facts hash, no rule statuses, no engine) does not stand against `engine` and these facts (empty:
+ * it is reproduced): the decision made again at its as-of instant, compacted the same way, must be
+ * the stored one.
+ */
+export function replayCompactProblems(engine: Engine, stored: CompactDecision, facts: unknown): string[] {
+  const problems: string[] = [];
+  if (engine.hash !== stored.bundle) {
+    problems.push(
+      `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
+    );
+  }
+  const again = engine.decide(facts, { asOf: stored.asOf, explain: false });
+  if (!again.ok) {
+    problems.push(`the facts are invalid now: ${listErrors(again.errors)}`);
+    return problems;
+  }
+  const { line: _line, ...now } = compactDecision(0, again.decision);
+  // another bundle is said above
+  const diff = jsonDifferences(stored, JSON.parse(JSON.stringify(now))).filter((p) => p !== "/bundle");
+  if (diff.length > 0) problems.push(`the decision differs at ${diff.map((p) => `\`${p}\``).join(", ")}`);
+  return problems;
+}
+
 /** Facts errors on one line: `/pointer message; …`. */
 function listErrors(errors: ReadonlyArray<{ pointer: string; message: string }>): string {
   return errors.map((e) => `${e.pointer || "/"} ${e.message}`).join("; ");
@@ -217,8 +262,9 @@ const MAX_LISTED = 20;
 export const MAX_PENDING_CHARS = 64 * 1024 * 1024;
 
 /**
- * `--decisions FILE --facts FILE`: every decision line of a `norma batch` output (full decisions;
- * error records are checked to still be errors) against the facts line it names (`line`), both
+ * `--decisions FILE --facts FILE`: every decision line of a `norma batch` output (full decisions,
+ * or compact ones: see {@link replayCompactProblems}; error records are checked to still be errors)
+ * against the facts line it names (`line`), both
  * files streamed in step, so memory stays flat. Decisions may come out of input order (`norma batch
  * --unordered`): facts lines read ahead of their decision wait in a buffer of at most
  * {@link MAX_PENDING_CHARS}. Every input line must have exactly one decision line. Exit 0 when every
@@ -261,6 +307,7 @@ export async function replayBatch(
     reproduced: 0,
     notReproduced: 0,
     unexplained: 0,
+    compact: 0,
     duplicates: 0,
     missing: 0,
   };
@@ -347,10 +394,11 @@ export async function replayBatch(
         else counts.reproduced++;
         continue;
       }
-      if (!isDecision(rest)) {
+      const compact = isCompactDecision(rest);
+      if (!compact && !isDecision(rest)) {
         fail(
-          `${decisionsPath}:${decisionLine}: not a full Norma decision (format \`norma-decision/1\`)`,
-          "replay the output of `norma batch` without `--compact`",
+          `${decisionsPath}:${decisionLine}: not a Norma decision (format \`norma-decision/1\`) nor a compact one (\`verdict\`, \`asOf\`, \`bundle\`, \`outcomes\`)`,
+          "give the output of `norma batch`",
         );
         return 2;
       }
@@ -359,8 +407,11 @@ export async function replayBatch(
         notStanding(lineNo as number, `its facts do not parse now: ${listErrors(parsedFacts.errors)}`);
         continue;
       }
-      if (!rest.explained) counts.unexplained++;
-      const problems = replayProblems(engine, rest, parsedFacts.value);
+      if (compact) counts.compact++;
+      else if (!(rest as Decision).explained) counts.unexplained++;
+      const problems = compact
+        ? replayCompactProblems(engine, rest, parsedFacts.value)
+        : replayProblems(engine, rest as Decision, parsedFacts.value);
       if (problems.length === 0) counts.reproduced++;
       else notStanding(lineNo as number, problems.join("; "));
     }
@@ -384,6 +435,10 @@ export async function replayBatch(
     `replayed ${counts.decisions} decision${counts.decisions === 1 ? "" : "s"} and ${counts.errorRecords} error record${counts.errorRecords === 1 ? "" : "s"}: ${counts.reproduced} reproduced, ${counts.notReproduced} not reproduced${
       counts.unexplained > 0
         ? ` (${counts.unexplained} made with \`explain: false\` record no facts hash: each was checked against the facts line it names)`
+        : ""
+    }${
+      counts.compact > 0
+        ? ` (${counts.compact} compact decision${counts.compact === 1 ? "" : "s"} record no facts hash, rule statuses or engine: each was checked against the facts line it names, its verdict and outcomes made again)`
         : ""
     }${counts.missing > 0 ? `; ${counts.missing} input line${counts.missing === 1 ? " has" : "s have"} no decision` : ""}${
       counts.duplicates > 0
