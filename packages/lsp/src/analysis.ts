@@ -677,6 +677,17 @@ export function referencesAt(
 }
 
 /**
+ * The id of the rule whose id is written at a position (a rule id is written once, where it is
+ * declared), or null. What the conformance cases are searched for (`cases.ts`).
+ */
+export function ruleIdAt(analysis: Analysis, position: Position): string | null {
+  const checked = analysis.checked;
+  if (!checked) return null;
+  const at = occurrenceAt(resolveNames(checked), new LineIndex(analysis.text).offset(position));
+  return at?.symbol.kind === "rule" ? at.symbol.name : null;
+}
+
+/**
  * Where the name or reference at a position is defined: a `let`, `param` or lexicon name → its
  * declaration; a quantifier variable → where the quantifier binds it; a citation's source id →
  * the `source` declaration; anywhere else in a citation → the cited line of the source document

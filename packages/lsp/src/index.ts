@@ -11,6 +11,7 @@ export {
   prepareRenameAt,
   referencesAt,
   renameAt,
+  ruleIdAt,
   type AnalyzeOptions,
   type Analysis,
   type CompletionEntry,
@@ -22,4 +23,17 @@ export {
   type Range,
   type TextEdit,
 } from "./analysis.js";
+export {
+  CaseIndex,
+  caseCountTitle,
+  caseLensesOf,
+  caseReferencesAt,
+  renameWithCasesAt,
+  scanCaseFile,
+  type CaseFileEdits,
+  type CaseLens,
+  type CasePlace,
+  type CaseRuleKey,
+  type CaseRuleRef,
+} from "./cases.js";
 export { startLanguageServer } from "./server.js";

@@ -2,8 +2,10 @@
  * The Norma language server (LSP over stdio): diagnostics as you type (citations verified when
  * given the sources directory) with quick fixes, hover with types, facts-field descriptions and
  * cited lines, go to definition, find references, rename (with prepare), the outline, completion
- * (facts fields after `.`, names elsewhere), and document formatting. Started by `norma lsp`;
- * editors (the VS Code extension in `editors/vscode`) launch it.
+ * (facts fields after `.`, names elsewhere), and document formatting. For rule ids, find references
+ * and rename also reach the conformance cases of the workspace (`<root>/conformance`, the root from
+ * `initialize`), and a code lens above each rule counts the cases that name it. Started by
+ * `norma lsp`; editors (the VS Code extension in `editors/vscode`) launch it.
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -32,11 +34,12 @@ import {
   outlineOf,
   prepareRenameAt,
   referencesAt,
-  renameAt,
+  ruleIdAt,
   type Analysis,
   type CompletionKind,
   type OutlineSymbol,
 } from "./analysis.js";
+import { CaseIndex, caseLensesOf, caseReferencesAt, renameWithCasesAt } from "./cases.js";
 
 /** Options of {@link startLanguageServer}. */
 export interface LanguageServerOptions {
@@ -85,20 +88,39 @@ export function startLanguageServer(
   const analyses = new Map<string, Analysis>();
   const pathOf = (uri: string) => (uri.startsWith("file:") ? fileURLToPath(uri) : uri);
 
-  connection.onInitialize(() => ({
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Full,
-      hoverProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      documentSymbolProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      documentFormattingProvider: true,
-      completionProvider: { triggerCharacters: ["."] },
-    },
-    serverInfo: { name: "norma", version: "0.1.0" },
-  }));
+  // the conformance cases of the workspace folders (none before `initialize`, or without a root)
+  let cases = new CaseIndex([]);
+  const caseRefs = () => {
+    try {
+      return cases.refs();
+    } catch (e) {
+      connection.console.error(`norma: cannot read the conformance cases: ${(e as Error).message}`);
+      return [];
+    }
+  };
+
+  connection.onInitialize((params) => {
+    const folders = params.workspaceFolders ?? [];
+    const uris = folders.length > 0 ? folders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : [];
+    const roots = uris.filter((u) => u.startsWith("file:")).map((u) => fileURLToPath(u));
+    if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
+    cases = new CaseIndex(roots);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Full,
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentFormattingProvider: true,
+        completionProvider: { triggerCharacters: ["."] },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: "norma", version: "0.1.0" },
+    };
+  });
 
   const refresh = (doc: TextDocument) => {
     let analysis: Analysis;
@@ -149,7 +171,12 @@ export function startLanguageServer(
     const ranges = analysis
       ? referencesAt(analysis, params.position, params.context.includeDeclaration)
       : null;
-    return ranges ? ranges.map((range) => ({ uri: params.textDocument.uri, range })) : null;
+    if (!ranges) return null;
+    const here = ranges.map((range) => ({ uri: params.textDocument.uri, range }));
+    // a rule id: also where the conformance cases name it
+    const isRule = ruleIdAt(analysis!, params.position) !== null;
+    const elsewhere = isRule ? caseReferencesAt(analysis!, params.position, caseRefs()) : [];
+    return [...here, ...elsewhere.map((p) => ({ uri: pathToFileURL(p.file).href, range: p.range }))];
   });
 
   connection.onPrepareRename((params) => {
@@ -163,9 +190,23 @@ export function startLanguageServer(
   connection.onRenameRequest((params) => {
     const analysis = analyses.get(params.textDocument.uri);
     if (!analysis) return null;
-    const renamed = renameAt(analysis, params.position, params.newName);
+    const refs = ruleIdAt(analysis, params.position) !== null ? caseRefs() : [];
+    const renamed = renameWithCasesAt(analysis, params.position, params.newName, refs, (f) => cases.show(f));
     if ("error" in renamed) throw new ResponseError(LSPErrorCodes.RequestFailed, renamed.error);
-    return { changes: { [params.textDocument.uri]: renamed.edits } };
+    const changes = { [params.textDocument.uri]: renamed.edits };
+    for (const c of renamed.cases) changes[pathToFileURL(c.file).href] = c.edits;
+    return { changes };
+  });
+
+  connection.onCodeLens((params) => {
+    const analysis = analyses.get(params.textDocument.uri);
+    // without conformance cases in the workspace, no lens at all
+    if (!analysis || cases.directories().length === 0) return [];
+    return caseLensesOf(analysis, caseRefs()).map((l) => ({
+      range: l.range,
+      // a title only: nothing to run (an empty command is shown as text)
+      command: { title: l.title, command: "" },
+    }));
   });
 
   connection.onDocumentSymbol((params) => {

@@ -19,8 +19,11 @@ export interface LspClient {
   waitFor(pred: (m: LspMessage) => boolean): Promise<LspMessage>;
   /** Sends a request and waits for its response. */
   request(id: number, method: string, params: object): Promise<LspMessage>;
-  /** The handshake (`initialize` as request 1, then `initialized`); gives the server's capabilities. */
-  initialize(): Promise<Record<string, unknown>>;
+  /**
+   * The handshake (`initialize` as request 1, with the workspace `rootUri`, none by default; then
+   * `initialized`); gives the server's capabilities.
+   */
+  initialize(rootUri?: string | null): Promise<Record<string, unknown>>;
   /** Shuts the server down and ends the process. */
   close(): Promise<void>;
 }
@@ -66,8 +69,8 @@ export function startLspClient(repo: string): LspClient {
       send({ id, method, params });
       return waitFor((m) => m.id === id && m.method === undefined);
     },
-    async initialize() {
-      send({ id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
+    async initialize(rootUri = null) {
+      send({ id: 1, method: "initialize", params: { processId: null, rootUri, capabilities: {} } });
       const init = await waitFor((m) => m.id === 1 && m.method === undefined);
       send({ method: "initialized", params: {} });
       return (init.result as { capabilities: Record<string, unknown> }).capabilities;

@@ -183,6 +183,9 @@ describe("norma lsp over stdio", () => {
       ]);
       const symbols = await client.request(4, "textDocument/documentSymbol", { textDocument: { uri } });
       expect((symbols.result as Array<{ name: string }>).map((s) => s.name)).toEqual(["filing.review"]);
+      // no workspace root (`rootUri: null`): no conformance cases, so no code lens
+      const lenses = await client.request(5, "textDocument/codeLens", { textDocument: { uri } });
+      expect(lenses.result).toEqual([]);
     } finally {
       await client.close();
     }
