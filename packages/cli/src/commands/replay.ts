@@ -96,12 +96,7 @@ export function describeDifferences(stored: Decision, again: Decision): string |
  * decision itself is compared (the caller vouches for the pairing of decision and facts).
  */
 export function replayProblems(engine: Engine, stored: Decision, facts: unknown): string[] {
-  const problems: string[] = [];
-  if (engine.hash !== stored.bundle) {
-    problems.push(
-      `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
-    );
-  }
+  const problems = otherBundle(engine, stored.bundle);
   const recorded = stored.engine?.evaluator;
   const evaluator = recorded === "reference" || recorded === "compiled" ? recorded : "fast";
   const again = engine.decide(facts, { asOf: stored.asOf, evaluator, explain: stored.explained !== false });
@@ -145,12 +140,7 @@ function isCompactDecision(x: Record<string, unknown>): x is Record<string, unkn
  * the stored one.
  */
 export function replayCompactProblems(engine: Engine, stored: CompactDecision, facts: unknown): string[] {
-  const problems: string[] = [];
-  if (engine.hash !== stored.bundle) {
-    problems.push(
-      `the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${stored.bundle}`,
-    );
-  }
+  const problems = otherBundle(engine, stored.bundle);
   const again = engine.decide(facts, { asOf: stored.asOf, explain: false });
   if (!again.ok) {
     problems.push(`the facts are invalid now: ${listErrors(again.errors)}`);
@@ -161,6 +151,13 @@ export function replayCompactProblems(engine: Engine, stored: CompactDecision, f
   const diff = jsonDifferences(stored, JSON.parse(JSON.stringify(now))).filter((p) => p !== "/bundle");
   if (diff.length > 0) problems.push(`the decision differs at ${diff.map((p) => `\`${p}\``).join(", ")}`);
   return problems;
+}
+
+/** The problem of a decision made with another bundle than the loaded one (none, or one). */
+function otherBundle(engine: Engine, bundle: string): string[] {
+  return engine.hash === bundle
+    ? []
+    : [`the policies are not the bundle the decision was made with: ${engine.hash} ≠ ${bundle}`];
 }
 
 /** Facts errors on one line: `/pointer message; …`. */
