@@ -12,8 +12,9 @@
  * {@link scanCaseFile} is a pure function of a file's path and text; {@link CaseIndex} reads the
  * files on demand (cached by path, mtime and size).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
+import { findCaseFiles, isLanguageFile } from "@norma/conformance";
 import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument, Scalar, type Node } from "yaml";
 import {
   outlineOf,
@@ -135,34 +136,17 @@ function ruleRef(
   };
 }
 
-/** The decision case files under a conformance directory, as the runner finds them, sorted. */
+/**
+ * The decision case files under a conformance directory, as the runner finds them, sorted:
+ * language cases name the rules of their own inline policies, not the workspace's. None when the
+ * directory cannot be read.
+ */
 function caseFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number) => {
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith(".") || name === "node_modules") continue;
-      const p = join(d, name);
-      let isDir: boolean;
-      try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue;
-      }
-      // `assets/` holds what language cases refer to; `language/` holds language cases, whose
-      // rules are those of their own inline policies, not the workspace's
-      if (isDir) {
-        if (name !== "assets" && name !== "language" && depth < 16) walk(p, depth + 1);
-      } else if (/\.ya?ml$/.test(name)) out.push(p);
-    }
-  };
-  walk(dir, 0);
-  return out;
+  try {
+    return findCaseFiles(dir).filter((f) => !isLanguageFile(relative(dir, f)));
+  } catch {
+    return [];
+  }
 }
 
 /**
